@@ -1,0 +1,3 @@
+import { placeholder } from 'gaswatch-simulators';
+
+console.log(placeholder);
