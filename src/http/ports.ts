@@ -1,0 +1,49 @@
+/**
+ * What the HTTP room needs from the rest of the daemon. The composition root (src/app.ts) passes
+ * implementations; the HTTP code knows nothing of MQTT or InfluxDB.
+ */
+import type { AlarmEvent, AlarmRecord, AlarmState, Reading, SensorKind, SensorStatus } from '../domain/types.js';
+
+export type CommandResult =
+  | { ok: true; alarm: AlarmRecord }
+  | { ok: false; code: 'not_found' | 'invalid_state' | 'bad_request'; message: string };
+
+export interface AlarmsApi {
+  /** Active and cleared-unacked alarms (not `normal`), optionally filtered by state. */
+  list(filter?: { states?: AlarmState[] }): AlarmRecord[];
+  /** The alarm journal, newest first. */
+  history(q?: { limit?: number; site?: string; sensor?: string; type?: string; since?: number }): AlarmEvent[];
+  ack(id: string, operator: string, comment: string | null): CommandResult;
+  shelve(id: string, operator: string, minutes: number, reason: string): CommandResult;
+  unshelve(id: string, operator: string): CommandResult;
+}
+
+export interface SensorSnapshot {
+  site: string;
+  sensor: string;
+  name: string | null;
+  kind: SensorKind | null;
+  asset: string | null;
+  unit: string | null;
+  value: number | null;
+  /** ISO-8601 time of the last reading, or null when never heard from. */
+  ts: string | null;
+  status: SensorStatus;
+  configured: boolean;
+}
+
+export interface SensorsApi {
+  list(): SensorSnapshot[];
+  /** The last hour, oldest first, in the sensor's unit; undefined for an unknown sensor. */
+  trend(site: string, sensor: string): { ts: number; value: number }[] | undefined;
+}
+
+export interface LiveFeed {
+  onAlarmEvent(fn: (e: AlarmEvent) => void): () => void;
+  onReading(fn: (r: Reading) => void): () => void;
+}
+
+export interface HealthApi {
+  /** Ready once config is loaded and MQTT connected; else the reasons. */
+  readiness(): { ready: boolean; reasons: string[] };
+}
