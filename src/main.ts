@@ -1,3 +1,120 @@
-import { placeholder } from 'gaswatch-simulators';
+#!/usr/bin/env node
+/**
+ * The process shell (SPEC §7): parses the command line, runs one command, owns signals and exit
+ * codes. Exit codes: 0 ok, 1 invalid config or failed check, 2 usage error, 3 failed to start.
+ */
+import { parseArgs } from 'node:util';
+import { App, ConfigError } from './app.js';
+import { createLogger } from './util/logger.js';
 
-console.log(placeholder);
+const USAGE = `gaswatch — watches gas facilities through their sensors
+
+Usage:
+  gaswatch run [--config FILE]            the daemon (default config/gaswatch.yaml)
+  gaswatch check-config [--config FILE]   validate the config; exit 1 on any error
+  gaswatch schema                         JSON Schema of the config files (draft-07)
+  gaswatch demo                           zero-setup demo: embedded broker, simulators, console
+  gaswatch hash-password                  read a password, print its scrypt hash for the config
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      config: { type: 'string', short: 'c', default: 'config/gaswatch.yaml' },
+      port: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  if (values.help || command === undefined || command === 'help' || command === '--help') {
+    process.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  switch (command) {
+    case 'run':
+      return run(values.config);
+    case 'check-config': {
+      const { checkConfigCommand } = await import('./config/commands.js');
+      return checkConfigCommand({ config: values.config }, { stdout: process.stdout, stderr: process.stderr });
+    }
+    case 'schema': {
+      const { schemaCommand } = await import('./config/commands.js');
+      return schemaCommand({ stdout: process.stdout, stderr: process.stderr });
+    }
+    case 'hash-password': {
+      const { hashPasswordCommand } = await import('./http/password-command.js');
+      return hashPasswordCommand();
+    }
+    case 'demo': {
+      const { runDemo } = await import('./demo.js');
+      return runDemo({ port: values.port === undefined ? undefined : Number(values.port) });
+    }
+    default:
+      process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+/** Run the daemon until SIGINT/SIGTERM; SIGHUP reloads the config. */
+async function run(configFile: string): Promise<number> {
+  const logger = createLogger();
+  const app = new App({ configFile, logger });
+  try {
+    await app.start();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const line of err.lines) process.stderr.write(`${line}\n`);
+      logger.fatal({ errors: err.lines.length }, 'invalid config; not starting');
+      return 1;
+    }
+    logger.fatal({ err }, 'failed to start');
+    await app.stop().catch(() => undefined);
+    return 3;
+  }
+  return waitForSignals(app, logger);
+}
+
+export function waitForSignals(
+  app: { stop(): Promise<void>; reload?(): Promise<unknown> },
+  logger: ReturnType<typeof createLogger>,
+): Promise<number> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) {
+        logger.warn({ signal }, 'second signal: exiting now');
+        process.exit(130);
+      }
+      stopping = true;
+      logger.info({ signal }, 'stopping');
+      app.stop().then(
+        () => resolve(0),
+        (err) => {
+          logger.error({ err }, 'stop failed');
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGHUP', () => {
+      logger.info('SIGHUP: reloading config');
+      void app.reload?.().catch((err) => logger.error({ err }, 'reload failed'));
+    });
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+    // Let pino's transport drain; hard-exit if something keeps the loop alive after stop.
+    setTimeout(() => process.exit(code), 3000).unref();
+  },
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,13 +1,18 @@
 /**
- * Loads config/gaswatch.yaml with its profile and site files.
- * (Minimal version: the operator-grade error reporting is being built on top of this API.)
+ * Loads config/gaswatch.yaml with its profile and site files (SPEC §6). Every problem in every file
+ * is collected and returned at once, each as one line `FILE:LINE:COL  path.to.field  message`;
+ * a broken part is skipped rather than stopping the load, so the other files are still checked.
+ * Secrets substituted with ${env:…}/${file:…} never appear in the lines.
  */
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'yaml';
 import type { SiteDef } from '../domain/sensor.js';
+import { checkMain } from './check-main.js';
+import { expandGlob } from './glob.js';
+import { formatIssue, type IssuePath, type LoadIssue, type Pos, redact, sortIssues } from './issues.js';
 import { resolveSites, type SiteDocument } from './resolve.js';
-import { Main, type MainConfig, type ProfileConfig, ProfilesFile, Site } from './schema.js';
+import { Id, Main, type MainConfig, Profile, type ProfileConfig, Sensor, Site } from './schema.js';
+import { locate, readSource, type SourceFile } from './source.js';
+import { fromZod } from './zod-issues.js';
 
 export interface LoadedConfig {
   /** Absolute path of the main file. */
@@ -21,35 +26,140 @@ export interface LoadedConfig {
 
 export type LoadResult = { ok: true; config: LoadedConfig } | { ok: false; errors: string[] };
 
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadResult> {
-  void env;
   const abs = path.resolve(file);
   const dir = path.dirname(abs);
-  const errors: string[] = [];
-  const main = Main.safeParse(parse(await readFile(abs, 'utf8')) ?? {});
-  if (!main.success)
-    return { ok: false, errors: main.error.issues.map((i) => `${abs}  ${i.path.join('.')}  ${i.message}`) };
-  const profilesFile = path.resolve(dir, main.data.profiles);
-  const profiles = ProfilesFile.safeParse(parse(await readFile(profilesFile, 'utf8')) ?? {});
-  if (!profiles.success)
-    return {
-      ok: false,
-      errors: profiles.error.issues.map((i) => `${profilesFile}  ${i.path.join('.')}  ${i.message}`),
-    };
-  const siteGlob = path.resolve(dir, main.data.sites);
-  const siteDir = path.dirname(siteGlob);
-  const files = (await readdir(siteDir)).filter((f) => f.endsWith('.yaml')).map((f) => path.join(siteDir, f));
-  const docs: SiteDocument[] = [];
-  for (const f of files.sort()) {
-    const s = Site.safeParse(parse(await readFile(f, 'utf8')));
-    if (!s.success) errors.push(...s.error.issues.map((i) => `${f}  ${i.path.join('.')}  ${i.message}`));
-    else docs.push({ file: f, site: s.data });
+  const issues: LoadIssue[] = [];
+  const secrets = new Set<string>();
+  const sources = new Map<string, SourceFile>();
+  const read = async (f: string) => {
+    const src = await readSource(f, env, secrets, issues);
+    sources.set(src.display, src);
+    return src;
+  };
+  const zod = (src: SourceFile, error: Parameters<typeof fromZod>[0], schema: unknown, data: unknown, base: IssuePath = []) =>
+    issues.push(
+      ...fromZod(error, {
+        file: src.display,
+        base,
+        schema,
+        data,
+        secretPaths: src.secretPaths,
+        failedPaths: src.failedPaths,
+      }),
+    );
+
+  // Main file. When it is invalid, its own `sites:`/`profiles:` are still followed so that the
+  // errors of those files are reported in the same run.
+  const mainSrc = await read(abs);
+  let main: MainConfig | undefined;
+  const rawMain = mainSrc.data ?? (mainSrc.doc ? {} : undefined);
+  if (rawMain !== undefined) {
+    const r = Main.safeParse(rawMain);
+    if (r.success) {
+      main = r.data;
+      for (const i of checkMain(main)) issues.push({ file: mainSrc.display, ...i });
+    } else zod(mainSrc, r.error, Main, rawMain);
   }
-  const { sites, issues } = resolveSites({ main: main.data, profilesFile, profiles: profiles.data, sites: docs });
-  errors.push(...issues.map((i) => `${i.file}  ${i.path.join('.')}  ${i.message}`));
-  if (errors.length) return { ok: false, errors };
+  const pick = (key: 'sites' | 'profiles', dflt: string) =>
+    main?.[key] ?? (isMap(rawMain) && typeof rawMain[key] === 'string' ? rawMain[key] : dflt);
+  const sitesGlob = pick('sites', 'sites/*.yaml');
+
+  // Profiles, each validated on its own: one broken profile does not hide the others.
+  const profSrc = await read(path.resolve(dir, pick('profiles', 'profiles.yaml')));
+  const profiles: Record<string, ProfileConfig> = {};
+  const broken = new Set<string>();
+  const rawProfiles = profSrc.data ?? (profSrc.doc ? {} : undefined);
+  const profilesReadable = isMap(rawProfiles);
+  if (rawProfiles !== undefined && !isMap(rawProfiles))
+    issues.push({ file: profSrc.display, path: [], message: 'expected a map of profile name → profile' });
+  if (isMap(rawProfiles)) {
+    for (const [name, entry] of Object.entries(rawProfiles)) {
+      const key = Id.safeParse(name);
+      if (!key.success)
+        issues.push({
+          file: profSrc.display,
+          path: [name],
+          at: 'key',
+          message: `"${name}" is not a valid profile name: ${key.error.issues[0]?.message}`,
+        });
+      const r = Profile.safeParse(entry);
+      if (!r.success) zod(profSrc, r.error, Profile, entry, [name]);
+      if (r.success && key.success) profiles[name] = r.data;
+      else broken.add(name);
+    }
+  }
+
+  // Sites.
+  const siteAbs: string[] = [];
+  const globbed = await expandGlob(path.resolve(dir, sitesGlob));
+  if (!globbed.ok) issues.push({ file: mainSrc.display, path: ['sites'], message: globbed.reason });
+  else if (globbed.files.length === 0)
+    issues.push({ file: mainSrc.display, path: ['sites'], message: `no site file matches "${sitesGlob}"` });
+  else siteAbs.push(...globbed.files);
+  const docs: SiteDocument[] = [];
+  for (const f of siteAbs) {
+    const src = await read(f);
+    if (!src.doc || src.doc.errors.length > 0) continue;
+    const r = Site.safeParse(src.data);
+    if (r.success) docs.push({ file: src.display, site: r.data });
+    else {
+      zod(src, r.error, Site, src.data);
+      const salvaged = salvageSite(src.data);
+      if (salvaged) docs.push({ file: src.display, ...salvaged });
+    }
+  }
+  // Without a readable profiles file every profile reference would be "unknown": not worth saying.
+  if (!profilesReadable) for (const d of docs) for (const s of d.site.sensors) if (s.profile) broken.add(s.profile);
+
+  const resolved = resolveSites({
+    main: main ?? Main.parse({}),
+    profilesFile: profSrc.display,
+    profiles,
+    brokenProfiles: broken,
+    sites: docs,
+  });
+  issues.push(...resolved.issues);
+
+  if (issues.length > 0) {
+    const located = issues.map((i) => {
+      const src = sources.get(i.file);
+      const pos: Pos = i.pos ?? (src ? locate(src, i.path, i.at) : { line: 1, col: 1 });
+      return { ...i, pos };
+    });
+    const order = [...sources.keys()];
+    return { ok: false, errors: sortIssues(located, order).map((i) => redact(formatIssue(i), secrets)) };
+  }
+  const secretFiles = [...sources.values()].flatMap((s) => s.secretFiles);
   return {
     ok: true,
-    config: { file: abs, main: main.data, profiles: profiles.data, sites, files: [abs, profilesFile, ...files] },
+    config: {
+      file: abs,
+      main: main as MainConfig,
+      profiles,
+      sites: resolved.sites,
+      files: [...new Set([abs, profSrc.abs, ...siteAbs, ...secretFiles])],
+    },
   };
+}
+
+/**
+ * The parts of a site file that passed the schema, so their duplicate ids and bad setpoints are
+ * reported in the same run as the schema errors. Nothing from here is ever used live: any issue
+ * makes the load fail.
+ */
+function salvageSite(data: unknown): Omit<SiteDocument, 'file'> | undefined {
+  if (!isMap(data)) return undefined;
+  const head = Site.safeParse({ ...data, sensors: [], responsible: [], maintenance: [] });
+  if (!head.success) return undefined;
+  const sensorIndex: number[] = [];
+  const sensors = (Array.isArray(data.sensors) ? data.sensors : []).flatMap((s, i) => {
+    const r = Sensor.safeParse(s);
+    if (!r.success) return [];
+    sensorIndex.push(i);
+    return [r.data];
+  });
+  return { site: { ...head.data, sensors }, sensorIndex };
 }

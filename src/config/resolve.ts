@@ -1,13 +1,14 @@
 /**
- * Turns validated config documents into resolved sensor definitions: a sensor's profile and its
- * overrides merged field by field, and every setpoint converted once into the sensor's unit so the
- * hot path compares plain numbers. Problems the schema cannot see are returned as issues with the
- * file and the path inside it, so the loader can point at the line.
+ * Turns validated config documents into resolved site and sensor definitions, and finds the
+ * problems the schema cannot see (SPEC §6): duplicate ids, unknown profiles, setpoints out of order
+ * or out of range, units that do not fit the kind, unknown gases, GB/T 50493 caps. Each problem is
+ * returned with its file and the path inside it, so the loader can point at the line.
  */
-import type { LevelSetpointDef, RocDef, SensorDef, SiteDef } from '../domain/sensor.js';
-import { LEVEL_CONDITIONS, type Priority } from '../domain/types.js';
-import { canonicalUnit, convert, GAS_TABLE, isUnitValidFor, MA, type UnitContext } from '../domain/units.js';
-import type { MainConfig, ProfileConfig, SensorConfig, SiteConfig } from './schema.js';
+import type { SensorDef, SiteDef } from '../domain/sensor.js';
+import { checkProfile } from './check-profile.js';
+import { resolveSensor } from './resolve-sensor.js';
+import { didYouMean } from './suggest.js';
+import type { MainConfig, ProfileConfig, SiteConfig } from './schema.js';
 
 export interface ConfigIssue {
   file: string;
@@ -18,23 +19,35 @@ export interface ConfigIssue {
 export interface SiteDocument {
   file: string;
   site: SiteConfig;
+  /**
+   * When only some sensors of a file passed the schema (the loader still checks those), the index
+   * of each in the file, so issues point at the right line.
+   */
+  sensorIndex?: number[];
 }
 
 export interface ResolveInput {
   main: MainConfig;
   profilesFile: string;
   profiles: Record<string, ProfileConfig>;
+  /** Profiles that exist but failed validation (reported elsewhere): their sensors are not resolved. */
+  brokenProfiles?: ReadonlySet<string>;
   sites: SiteDocument[];
 }
 
-/** GB/T 50493-2019 §5.5: first-level ≤ 25 %LEL, second-level ≤ 50 %LEL. */
-const GBT_50493_CAPS = { hi: 25, hihi: 50 } as const;
-
 export function resolveSites(input: ResolveInput): { sites: Map<string, SiteDef>; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
+  const broken = new Set(input.brokenProfiles);
+  for (const [name, profile] of Object.entries(input.profiles)) {
+    const found = checkProfile(name, profile);
+    for (const i of found) issues.push({ file: input.profilesFile, ...i });
+    if (found.length > 0) broken.add(name);
+  }
+  const sensorInput = { main: input.main, profilesFile: input.profilesFile, profiles: input.profiles, broken };
+
   const sites = new Map<string, SiteDef>();
   const siteFiles = new Map<string, string>();
-  for (const { file, site } of input.sites) {
+  for (const { file, site, sensorIndex } of input.sites) {
     const prev = siteFiles.get(site.id);
     if (prev !== undefined) {
       issues.push({ file, path: ['id'], message: `site id "${site.id}" is already used in ${prev}` });
@@ -42,24 +55,39 @@ export function resolveSites(input: ResolveInput): { sites: Map<string, SiteDef>
     }
     siteFiles.set(site.id, file);
     const sensors = new Map<string, SensorDef>();
-    site.sensors.forEach((sc, i) => {
+    const firstIndex = new Map<string, number>();
+    site.sensors.forEach((sc, n) => {
+      const i = sensorIndex?.[n] ?? n;
       const at = (...p: (string | number)[]) => ['sensors', i, ...p];
-      if (sensors.has(sc.id)) {
-        issues.push({ file, path: at('id'), message: `sensor id "${sc.id}" is already used in site ${site.id}` });
+      const first = firstIndex.get(sc.id);
+      if (first !== undefined) {
+        issues.push({ file, path: at('id'), message: `duplicate sensor id "${sc.id}": already used by sensors.${first}` });
         return;
       }
-      const def = resolveSensor(input, site.id, sc, (path, message) =>
+      firstIndex.set(sc.id, i);
+      const def = resolveSensor(sensorInput, site.id, sc, (path, message) =>
         issues.push({ file, path: at(...path), message }),
       );
       if (def) sensors.set(sc.id, def);
     });
     site.maintenance.forEach((w, i) => {
+      const times = { from: Date.parse(w.from), to: Date.parse(w.to) };
       for (const key of ['from', 'to'] as const)
-        if (Number.isNaN(Date.parse(w[key])))
-          issues.push({ file, path: ['maintenance', i, key], message: `"${w[key]}" is not an ISO-8601 time` });
+        if (Number.isNaN(times[key]) || !/^\d{4}-\d\d-\d\d/.test(w[key]))
+          issues.push({
+            file,
+            path: ['maintenance', i, key],
+            message: `"${w[key]}" is not an ISO-8601 time such as 2026-03-02T08:00:00+08:00`,
+          });
+      if (times.from >= times.to)
+        issues.push({ file, path: ['maintenance', i, 'to'], message: `the window must end after it starts (${w.from})` });
       for (const [j, s] of (w.sensors ?? []).entries())
-        if (!site.sensors.some((x) => x.id === s))
-          issues.push({ file, path: ['maintenance', i, 'sensors', j], message: `no sensor "${s}" in site ${site.id}` });
+        if (!firstIndex.has(s))
+          issues.push({ file, path: ['maintenance', i, 'sensors', j], message: `no sensor "${s}" in site ${site.id}${didYouMean(s, firstIndex.keys())}` });
+    });
+    site.responsible.forEach((r, i) => {
+      if (r.escalateAfter <= 0)
+        issues.push({ file, path: ['responsible', i, 'escalateAfter'], message: 'must be longer than 0' });
     });
     sites.set(site.id, {
       id: site.id,
@@ -83,161 +111,4 @@ export function resolveSites(input: ResolveInput): { sites: Map<string, SiteDef>
     });
   }
   return { sites, issues };
-}
-
-type Report = (path: (string | number)[], message: string) => void;
-
-function resolveSensor(input: ResolveInput, site: string, sc: SensorConfig, report: Report): SensorDef | undefined {
-  let ok = true;
-  const fail: Report = (p, m) => {
-    ok = false;
-    report(p, m);
-  };
-  const unit = canonicalUnit(sc.unit);
-  if (unit === undefined || unit === MA || !isUnitValidFor(sc.kind, unit)) {
-    fail(['unit'], `"${sc.unit}" is not a ${sc.kind} unit (use one of the SPEC §2 units)`);
-    return undefined;
-  }
-  let lel = sc.lel;
-  let molarMass = sc.molarMass;
-  if (sc.kind === 'gas') {
-    const gas = sc.gas?.toLowerCase();
-    const known = gas === undefined ? undefined : GAS_TABLE[gas];
-    if (gas !== undefined && !known && sc.lel === undefined)
-      fail(['gas'], `unknown gas "${sc.gas}": give its LEL with \`lel\` (known: ${Object.keys(GAS_TABLE).join(', ')})`);
-    lel ??= known?.lel;
-    molarMass ??= known?.molarMass;
-  }
-  const ctx: UnitContext = { kind: sc.kind, lel, molarMass };
-  let profile: ProfileConfig | undefined;
-  if (sc.profile !== undefined) {
-    profile = input.profiles[sc.profile];
-    if (!profile) {
-      const names = Object.keys(input.profiles);
-      fail(['profile'], `no profile "${sc.profile}" in ${input.profilesFile} (have: ${names.join(', ') || 'none'})`);
-    }
-  }
-  const interval = sc.interval ?? input.main.alarms.defaultInterval;
-  const staleAfter = sc.staleAfter ?? profile?.staleAfter ?? 3 * interval;
-
-  /** Convert a value written in `from` into the sensor unit; reports and returns NaN on failure. */
-  const toSensor = (v: number, from: string, path: (string | number)[]): number => {
-    const r = convert(v, from, unit, ctx);
-    if (!r.ok) {
-      fail(path, `cannot use unit "${from}" for a ${sc.kind} sensor in ${unit}: ${r.reason}`);
-      return Number.NaN;
-    }
-    return r.value;
-  };
-  const profileUnit = profile?.unit ?? unit;
-
-  let range: readonly [number, number] | undefined;
-  if (sc.range) range = sc.range;
-  else if (profile?.range)
-    range = [
-      toSensor(profile.range[0], profileUnit, ['profile']),
-      toSensor(profile.range[1], profileUnit, ['profile']),
-    ];
-  if (range && !(range[0] < range[1])) fail(['range'], `range [${range[0]}, ${range[1]}] must have min < max`);
-  if (sc.scale && !(sc.scale[0] < sc.scale[1])) fail(['scale'], 'scale must be [min, max] with min < max');
-
-  const setpoints: LevelSetpointDef[] = [];
-  for (const condition of LEVEL_CONDITIONS) {
-    const base = profile?.setpoints[condition];
-    const over = sc.setpoints?.[condition];
-    if (!base && !over) continue;
-    const path = over ? ['setpoints', condition] : ['profile'];
-    const merged = { ...base, ...over };
-    if (merged.value === undefined || merged.priority === undefined) {
-      fail(path, `setpoint ${condition} needs a value and a priority (the profile has no ${condition})`);
-      continue;
-    }
-    const spUnit = merged.unit ?? profileUnit;
-    if (canonicalUnit(spUnit) === undefined) {
-      fail([...path, 'unit'], `unknown unit "${spUnit}"`);
-      continue;
-    }
-    const value = toSensor(merged.value, spUnit, [...path, 'value']);
-    const deadbandRaw = merged.deadband ?? sc.deadband ?? profile?.deadband ?? 0;
-    const deadband = Math.abs(value - toSensor(merged.value - deadbandRaw, spUnit, [...path, 'deadband']));
-    if (sc.kind === 'gas' && canonicalUnit(spUnit) === '%LEL' && (condition === 'hi' || condition === 'hihi')) {
-      const cap = GBT_50493_CAPS[condition];
-      if (merged.value > cap && merged.exceedsStandard === undefined)
-        fail(
-          [...path, 'value'],
-          `${condition} ${merged.value} %LEL is above the GB/T 50493-2019 cap of ${cap} %LEL; ` +
-            'lower it or set exceedsStandard: "<reason>"',
-        );
-    }
-    setpoints.push({
-      condition,
-      priority: merged.priority,
-      value,
-      deadband,
-      onDelay: merged.onDelay ?? sc.onDelay ?? profile?.onDelay ?? 0,
-      offDelay: merged.offDelay ?? sc.offDelay ?? profile?.offDelay ?? 0,
-      latch: merged.latch ?? false,
-      realarmAfter: merged.realarmAfter ?? sc.realarmAfter ?? profile?.realarmAfter,
-      display: { value: merged.value, unit: canonicalUnit(spUnit) as string },
-    });
-  }
-  // lolo < lo < hi < hihi, and inside the range
-  const ordered = setpoints.filter((s) => !Number.isNaN(s.value));
-  for (let i = 1; i < ordered.length; i++) {
-    const a = ordered[i - 1] as LevelSetpointDef;
-    const b = ordered[i] as LevelSetpointDef;
-    if (!(a.value < b.value))
-      fail(
-        sc.setpoints?.[b.condition] ? ['setpoints', b.condition, 'value'] : ['profile'],
-        `setpoints must be ordered lolo < lo < hi < hihi: ${a.condition} ${a.display.value} ${a.display.unit} ` +
-          `is not below ${b.condition} ${b.display.value} ${b.display.unit}`,
-      );
-  }
-  if (range)
-    for (const s of ordered)
-      if (s.value < range[0] || s.value > range[1])
-        fail(
-          sc.setpoints?.[s.condition] ? ['setpoints', s.condition, 'value'] : ['profile'],
-          `${s.condition} ${s.display.value} ${s.display.unit} is outside the sensor range [${range[0]}, ${range[1]}] ${unit}`,
-        );
-
-  let roc: RocDef | undefined;
-  const rocCfg = sc.roc === null ? undefined : (sc.roc ?? profile?.roc);
-  if (rocCfg) {
-    const rocUnit = rocCfg.unit ?? profileUnit;
-    const path = sc.roc ? ['roc'] : ['profile'];
-    const delta = (d: number | undefined) =>
-      d === undefined ? undefined : Math.abs(toSensor(d, rocUnit, path) - toSensor(0, rocUnit, path));
-    if (rocCfg.rise === undefined && rocCfg.fall === undefined) fail(path, 'roc needs `rise` or `fall`');
-    roc = {
-      rise: delta(rocCfg.rise),
-      fall: delta(rocCfg.fall),
-      per: rocCfg.per,
-      priority: rocCfg.priority,
-      display: { rise: rocCfg.rise, fall: rocCfg.fall, unit: canonicalUnit(rocUnit) ?? rocUnit },
-    };
-  }
-  if (!ok) return undefined;
-  const stalePriority: Priority = profile?.stalePriority ?? 'high';
-  return {
-    site,
-    id: sc.id,
-    kind: sc.kind,
-    name: sc.name,
-    asset: sc.asset,
-    unit,
-    gas: sc.gas,
-    lel,
-    molarMass,
-    scale: sc.scale,
-    range,
-    profile: sc.profile,
-    interval,
-    staleAfter,
-    stalePriority,
-    faultPriority: profile?.faultPriority ?? 'high',
-    setpoints,
-    roc,
-    maintenance: sc.maintenance ?? false,
-  };
 }

@@ -1,6 +1,9 @@
 /**
  * The config schemas (SPEC §6). These zod schemas are the only source of config types,
- * defaults and field docs; `gaswatch schema` generates the JSON Schema from them.
+ * defaults and field docs: `gaswatch schema` generates the JSON Schema editors use from them
+ * (config/schema/*.json), and the loader reports their issues at the line of the offending key.
+ * Checks the schema cannot express (profiles exist, setpoints ordered, units fit the kind,
+ * GB/T 50493 caps) live in check-*.ts and resolve*.ts.
  */
 import { z } from 'zod';
 import { PRIORITIES, READING_STATUSES, SENSOR_KINDS } from '../domain/types.js';
@@ -8,30 +11,29 @@ import { parseDuration, parseSize } from './units-parse.js';
 
 /** A duration as `500ms`, `5s`, `10m`, `2h`, `1d` (or a number of milliseconds); parsed to ms. */
 export const Duration = z
-  .union([
-    z.number().nonnegative(),
-    z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/, 'expected a duration such as 500ms, 5s, 10m, 2h'),
-  ])
+  .union([z.number().nonnegative(), z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/)], {
+    error: 'expected a duration such as 500ms, 5s, 10m, 2h, 1d',
+  })
   .transform((v) => (typeof v === 'number' ? v : (parseDuration(v) as number)))
-  .describe('A duration: 500ms, 5s, 10m, 2h, 1d');
+  .describe('A duration: 500ms, 5s, 10m, 2h, 1d (a bare number is milliseconds)');
 
 /** A size as `512MB`, `1GB` (or a number of bytes); parsed to bytes. */
 export const Size = z
-  .union([
-    z.number().int().nonnegative(),
-    z.string().regex(/^\s*\d+(\.\d+)?\s*(B|KB|KiB|MB|MiB|GB|GiB|TB|TiB)?\s*$/i, 'expected a size such as 512MB, 1GB'),
-  ])
+  .union(
+    [z.number().int().nonnegative(), z.string().regex(/^\s*\d+(\.\d+)?\s*(B|KB|KiB|MB|MiB|GB|GiB|TB|TiB)?\s*$/i)],
+    { error: 'expected a size such as 256KiB, 512MB, 1GB' },
+  )
   .transform((v) => (typeof v === 'number' ? v : (parseSize(v) as number)))
-  .describe('A size: 256KiB, 512MB, 1GB');
+  .describe('A size: 256KiB, 512MB, 1GB (binary multiples; a bare number is bytes)');
 
 export const Priority = z.enum(PRIORITIES).describe('Alarm priority: critical, high, medium, low');
 const Range = z
   .tuple([z.number(), z.number()])
-  .describe('[min, max]: a value outside is a sensor fault (over/under-range)');
-const Id = z
+  .describe('[min, max] the instrument can measure: a reading outside is a sensor fault (over/under-range)');
+export const Id = z
   .string()
   .min(1)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'ids may use letters, digits, ".", "_" and "-" (no "/", "+" or "#")');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'ids may use letters, digits, ".", "_" and "-" (no spaces, "/", "+", "#")');
 
 // ---------------------------------------------------------------------------------------------
 // Thresholds
@@ -40,16 +42,26 @@ const setpointFields = {
   value: z.number().describe('The setpoint, in `unit` (default: the profile unit)'),
   priority: Priority,
   unit: z.string().optional().describe('Unit the setpoint is written in; default the profile unit'),
-  deadband: z.number().nonnegative().optional().describe('Hysteresis: clears only past setpoint ∓ deadband'),
+  deadband: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe('Hysteresis, in the setpoint unit: a hi alarm clears below value − deadband, a lo alarm above value + deadband'),
   onDelay: Duration.optional().describe('The value must stay past the setpoint this long before the alarm raises'),
   offDelay: Duration.optional().describe('The value must stay back inside this long before the alarm clears'),
-  latch: z.boolean().optional().describe('Stays active until acknowledged even after the value returns'),
+  latch: z
+    .boolean()
+    .optional()
+    .describe('Stays active until acknowledged even after the value returns (GB/T 50493: latch the second level)'),
   realarmAfter: Duration.optional().describe('A standing unacknowledged alarm is announced again after this'),
   exceedsStandard: z
     .string()
     .min(1)
     .optional()
-    .describe('Reason for a combustible-gas setpoint above the GB/T 50493-2019 caps (25 / 50 %LEL)'),
+    .describe(
+      'Reason for a combustible-gas setpoint above the GB/T 50493-2019 caps (first level 25 %LEL, second 50 %LEL); ' +
+        'without it such a setpoint is rejected',
+    ),
 };
 
 export const Setpoint = z.strictObject(setpointFields).describe('One level setpoint');
@@ -60,7 +72,14 @@ export const SetpointOverride = z
   .describe('Per-sensor override of a profile setpoint, field by field');
 
 const setpointsOf = <T extends z.ZodType>(sp: T) =>
-  z.strictObject({ hihi: sp.optional(), hi: sp.optional(), lo: sp.optional(), lolo: sp.optional() });
+  z
+    .strictObject({
+      hihi: sp.optional().describe('High-high (second level): value ≥ setpoint'),
+      hi: sp.optional().describe('High (first level): value ≥ setpoint'),
+      lo: sp.optional().describe('Low: value ≤ setpoint'),
+      lolo: sp.optional().describe('Low-low: value ≤ setpoint'),
+    })
+    .describe('Level setpoints, ordered lolo < lo < hi < hihi');
 
 export const Roc = z
   .strictObject({
@@ -70,10 +89,10 @@ export const Roc = z
     priority: Priority,
     unit: z.string().optional().describe('Unit of rise/fall; default the profile unit'),
   })
-  .describe('Rate-of-change alarm (a sudden pressure fall is a rupture)');
+  .describe('Rate-of-change alarm (a sudden pressure fall is a rupture); give rise, fall or both');
 
 const thresholdDefaults = {
-  deadband: z.number().nonnegative().optional().describe('Default deadband of the setpoints'),
+  deadband: z.number().nonnegative().optional().describe('Default deadband of the setpoints, in their unit'),
   onDelay: Duration.optional().describe('Default onDelay of the setpoints'),
   offDelay: Duration.optional().describe('Default offDelay of the setpoints'),
   realarmAfter: Duration.optional().describe('Default realarmAfter of the setpoints'),
@@ -81,8 +100,8 @@ const thresholdDefaults = {
 
 export const Profile = z
   .strictObject({
-    description: z.string().optional(),
-    unit: z.string().describe('Unit the setpoints are written in'),
+    description: z.string().optional().describe('What the profile is for, and the standard it follows'),
+    unit: z.string().describe('Unit the setpoints and range are written in (MPa, %LEL, C, %, …)'),
     ...thresholdDefaults,
     range: Range.optional(),
     setpoints: setpointsOf(Setpoint).default({}),
@@ -94,63 +113,71 @@ export const Profile = z
   .describe('A named threshold profile');
 export type ProfileConfig = z.output<typeof Profile>;
 
-export const ProfilesFile = z.record(Id, Profile).describe('config/profiles.yaml: named threshold profiles');
+export const ProfilesFile = z
+  .record(Id, Profile)
+  .describe('config/profiles.yaml: named threshold profiles, referenced by sensors with `profile:`');
 
 // ---------------------------------------------------------------------------------------------
 // Sites
 
 export const Sensor = z
   .strictObject({
-    id: Id,
-    kind: z.enum(SENSOR_KINDS),
-    name: z.string().optional(),
-    asset: z.string().optional().describe('The equipment the sensor watches (tank-1, compressor-2)'),
-    unit: z.string().describe('The unit readings are stored and shown in'),
-    gas: z.string().optional().describe('Gas for gas sensors: methane, propane, butane, hydrogen, …'),
-    lel: z.number().positive().optional().describe('LEL in %vol, overriding the gas table'),
-    molarMass: z.number().positive().optional().describe('Molar mass in g/mol, for mg/m3'),
+    id: Id.describe('Sensor id, unique in the site: the last level of its MQTT topic (gas/{site}/{sensor})'),
+    kind: z.enum(SENSOR_KINDS).describe('pressure, gas, temperature, level or flow'),
+    name: z.string().optional().describe('Human name shown on the console'),
+    asset: z.string().optional().describe('The equipment the sensor watches (cng-tank-1, compressor-2)'),
+    unit: z.string().describe('The unit readings are stored and shown in; payloads in another unit are converted'),
+    gas: z
+      .string()
+      .optional()
+      .describe('Gas of a gas sensor: methane, propane, butane, hydrogen, ethylene, vinyl chloride (or give `lel`)'),
+    lel: z.number().positive().optional().describe('LEL in %vol, overriding the gas table (e.g. methane calibrated at 5.0)'),
+    molarMass: z.number().positive().optional().describe('Molar mass in g/mol, needed for mg/m3 of an unlisted gas'),
     profile: Id.optional().describe('Name of a profile in profiles.yaml'),
-    interval: Duration.optional().describe('How often the sensor publishes'),
-    staleAfter: Duration.optional().describe('Default 3 × interval'),
+    interval: Duration.optional().describe('How often the sensor publishes (default alarms.defaultInterval)'),
+    staleAfter: Duration.optional().describe('No valid reading for this long raises `stale` (default 3 × interval)'),
     range: Range.optional(),
-    scale: z.tuple([z.number(), z.number()]).optional().describe('[min, max] of a 4–20 mA loop in `unit`'),
+    scale: z
+      .tuple([z.number(), z.number()])
+      .optional()
+      .describe('[min, max] in `unit` that a 4–20 mA loop maps to, for payloads sent in mA'),
     ...thresholdDefaults,
     setpoints: setpointsOf(SetpointOverride).optional(),
     roc: Roc.nullable().optional().describe('Override the profile roc; null removes it'),
-    maintenance: z.boolean().optional().describe('In maintenance: alarms are suppressed'),
+    maintenance: z.boolean().optional().describe('In maintenance: readings are stored, alarms suppressed'),
   })
   .describe('One sensor');
 export type SensorConfig = z.output<typeof Sensor>;
 
 export const Responsible = z
   .strictObject({
-    name: z.string().min(1),
-    role: z.string().optional(),
+    name: z.string().min(1).describe('Person (or duty desk) notified at this step'),
+    role: z.string().optional().describe('Their role, shown in notifications'),
     phone: z.string().optional(),
     email: z.string().optional(),
-    webhook: z.string().optional(),
+    webhook: z.string().optional().describe('Webhook URL (DingTalk, WeCom, Feishu robot or generic JSON)'),
     escalateAfter: Duration.describe('Escalate to the next person when unacknowledged this long'),
   })
   .describe('One link of the escalation chain');
 
 export const MaintenanceWindow = z
   .strictObject({
-    from: z.string().describe('ISO-8601 start'),
+    from: z.string().describe('ISO-8601 start, e.g. 2026-03-02T08:00:00+08:00'),
     to: z.string().describe('ISO-8601 end'),
     sensors: z.array(Id).optional().describe('Sensors in maintenance; default the whole site'),
-    reason: z.string().optional(),
+    reason: z.string().optional().describe('Why: shown beside suppressed alarms'),
   })
-  .describe('A maintenance window: alarms are suppressed');
+  .describe('A maintenance window: readings are stored, alarms suppressed');
 
 export const Site = z
   .strictObject({
-    id: Id,
-    name: z.string().optional(),
-    type: z.enum(['storage', 'station']),
-    location: z.string().optional(),
-    responsible: z.array(Responsible).default([]),
-    maintenance: z.array(MaintenanceWindow).default([]),
-    sensors: z.array(Sensor).default([]),
+    id: Id.describe('Site id: the {site} level of the MQTT topics; unique across site files'),
+    name: z.string().optional().describe('Human name shown on the console'),
+    type: z.enum(['storage', 'station']).describe('storage (depot) or station (filling station)'),
+    location: z.string().optional().describe('Address or coordinates, for the people called out'),
+    responsible: z.array(Responsible).default([]).describe('Escalation chain, first person first'),
+    maintenance: z.array(MaintenanceWindow).default([]).describe('Maintenance windows'),
+    sensors: z.array(Sensor).default([]).describe('The sensors of the site'),
   })
   .describe('config/sites/*.yaml: one facility');
 export type SiteConfig = z.output<typeof Site>;
@@ -158,63 +185,96 @@ export type SiteConfig = z.output<typeof Site>;
 // ---------------------------------------------------------------------------------------------
 // Main file
 
-export const Operator = z.strictObject({
-  name: z.string().min(1),
-  role: z.enum(['viewer', 'operator', 'admin']),
-  passwordHash: z.string().optional().describe('scrypt$… from `gaswatch hash-password`'),
-  token: z.string().optional().describe('Bearer token for the API (use ${env:…} or ${file:…})'),
-});
+export const Operator = z
+  .strictObject({
+    name: z.string().min(1).describe('Login name, recorded with every ack and shelve'),
+    role: z.enum(['viewer', 'operator', 'admin']).describe('viewer reads; operator acks and shelves; admin all'),
+    passwordHash: z.string().optional().describe('scrypt$… from `gaswatch hash-password`'),
+    token: z.string().optional().describe('Bearer token for the API (use ${env:…} or ${file:…})'),
+  })
+  .describe('A console/API user');
+
+const urlOf = (schemes: string, extra = '') =>
+  new RegExp(`^(${extra ? `${extra}|` : ''}(${schemes})://[^\\s]+)$`);
 
 export const Main = z
   .strictObject({
     mqtt: z
       .strictObject({
-        url: z.string().default('mqtt://127.0.0.1:1883').describe('Broker URL, or "embedded" for an in-process broker'),
-        clientId: z.string().default('gaswatch-1').describe('Stable client id: the broker keeps our session by it'),
-        username: z.string().optional(),
-        password: z.string().optional(),
-        topics: z.array(z.string()).min(1).default(['gas/{site}/{sensor}']),
-        prefix: z.string().default('gaswatch').describe('Root of the topics gaswatch publishes'),
+        url: z
+          .string()
+          .regex(urlOf('mqtt|mqtts|tcp|tls|ws|wss', 'embedded'), 'expected mqtt://host:port, mqtts://…, ws://… or embedded')
+          .default('mqtt://127.0.0.1:1883')
+          .describe('Broker URL, or "embedded" for an in-process broker'),
+        clientId: z.string().min(1).default('gaswatch-1').describe('Stable client id: the broker keeps our session by it'),
+        username: z.string().optional().describe('Broker user (use ${env:…} or ${file:…})'),
+        password: z.string().optional().describe('Broker password (use ${env:…} or ${file:…})'),
+        topics: z
+          .array(z.string())
+          .min(1)
+          .default(['gas/{site}/{sensor}'])
+          .describe('Topic patterns of readings: {site} and {sensor} capture one level each; + and # match freely'),
+        prefix: z.string().min(1).default('gaswatch').describe('Root of the topics gaswatch publishes'),
         maxPayload: Size.default(256 * 1024).describe('Larger payloads are rejected'),
-        receiveMaximum: z.number().int().min(1).max(65535).default(65535),
-        protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
+        receiveMaximum: z.number().int().min(1).max(65535).default(65535).describe('MQTT 5 in-flight QoS 1 limit'),
+        protocolVersion: z.literal([4, 5]).default(5).describe('4 = MQTT 3.1.1, 5 = MQTT 5'),
       })
-      .prefault({}),
+      .prefault({})
+      .describe('MQTT broker connection (restart to apply changes)'),
     influx: z
       .strictObject({
-        enabled: z.boolean().default(true),
-        url: z.string().default('http://127.0.0.1:8086'),
-        database: z.string().default('gaswatch'),
-        username: z.string().optional(),
-        password: z.string().optional(),
-        batchSize: z.number().int().positive().default(5000),
-        flushInterval: Duration.default(1000),
-        spoolMaxBytes: Size.default(1024 ** 3),
+        enabled: z.boolean().default(true).describe('Store readings and alarm events in InfluxDB'),
+        url: z
+          .string()
+          .regex(urlOf('http|https'), 'expected http://host:port or https://…')
+          .default('http://127.0.0.1:8086')
+          .describe('InfluxDB 1.x URL'),
+        database: z.string().min(1).default('gaswatch').describe('Database, created if missing'),
+        username: z.string().optional().describe('Use ${env:…} or ${file:…}'),
+        password: z.string().optional().describe('Use ${env:…} or ${file:…}'),
+        batchSize: z.number().int().positive().default(5000).describe('Points per write'),
+        flushInterval: Duration.default(1000).describe('Write a partial batch after this'),
+        spoolMaxBytes: Size.default(1024 ** 3).describe('Disk spool while InfluxDB is down; oldest telemetry dropped'),
       })
-      .prefault({}),
+      .prefault({})
+      .describe('InfluxDB 1.x time-series store (restart to apply changes)'),
     http: z
       .strictObject({
-        enabled: z.boolean().default(true),
-        listen: z.string().default('127.0.0.1:8080'),
+        enabled: z.boolean().default(true).describe('Serve the console, API and /metrics'),
+        listen: z
+          .string()
+          .regex(/^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:8080')
+          .default('127.0.0.1:8080')
+          .describe('host:port'),
         anonymousViewer: z.boolean().default(false).describe('Anyone may read without logging in (demo)'),
       })
-      .prefault({}),
-    state: z.strictObject({ dir: z.string().default('var/gaswatch') }).prefault({}),
+      .prefault({})
+      .describe('Console and HTTP API (restart to apply changes)'),
+    state: z
+      .strictObject({
+        dir: z.string().min(1).default('var/gaswatch').describe('Alarm state and spool directory'),
+      })
+      .prefault({})
+      .describe('On-disk state (restart to apply changes)'),
     alarms: z
       .strictObject({
         startupGrace: Duration.default(60_000).describe('Sensors never heard from go stale only after this'),
         defaultInterval: Duration.default(10_000).describe('Interval of sensors that do not set one'),
       })
-      .prefault({}),
+      .prefault({})
+      .describe('Alarm engine defaults'),
     log: z
-      .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
-      .prefault({}),
-    operators: z.array(Operator).default([]),
+      .strictObject({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info').describe('Log level'),
+      })
+      .prefault({})
+      .describe('Logging'),
+    operators: z.array(Operator).default([]).describe('Console/API users'),
     notify: z.unknown().optional().describe('Notification routes and channels (SPEC §9)'),
-    sites: z.string().default('sites/*.yaml').describe('Glob of site files, relative to this file'),
-    profiles: z.string().default('profiles.yaml').describe('Profile file, relative to this file'),
+    sites: z.string().min(1).default('sites/*.yaml').describe('Glob of site files, relative to this file'),
+    profiles: z.string().min(1).default('profiles.yaml').describe('Profile file, relative to this file'),
   })
-  .describe('config/gaswatch.yaml');
+  .describe('config/gaswatch.yaml: connections, operators and where the site and profile files are');
 export type MainConfig = z.output<typeof Main>;
 
 export const ReadingStatusSchema = z.enum(READING_STATUSES);

@@ -42,6 +42,8 @@ export interface Reading {
   status: ReadingStatus;
   /** False when no config declares this sensor. */
   configured: boolean;
+  /** Set when decoding already knows the reading is a fault (NAMUR NE43 loop current). */
+  fault?: string | undefined;
 }
 
 export type AlarmId = `${string}/${string}/${string}`;

@@ -1,0 +1,580 @@
+/**
+ * The alarm engine: per-sensor evaluation feeding the ISA-18.2 machine of every condition, the alarm
+ * book, operator commands, stale detection, re-alarm, chattering and flood (SPEC §2–§3).
+ *
+ * All decisions read `clock.now()`; nothing here sleeps or does I/O directly. Events go out through
+ * `sink` (MQTT, store, HTTP, notify are listeners of the composition root); the book is persisted
+ * through `persist`, whose promise the ingest path awaits before it acknowledges a message.
+ */
+import type { SensorDef, SiteDef } from '../domain/sensor.js';
+import { inMaintenance } from '../domain/sensor.js';
+import {
+  type AlarmEvent,
+  type AlarmEventType,
+  type AlarmRecord,
+  type AlarmState,
+  alarmId,
+  type Condition,
+  type LevelCondition,
+  type Priority,
+  type Reading,
+  type ReadingStatus,
+  type SensorStatus,
+} from '../domain/types.js';
+import { type DelayedCondition, INACTIVE, levelZone, stepDelayed } from '../evaluate/level.js';
+import { evaluateRoc, pushSample, type RocSample } from '../evaluate/roc.js';
+import type { AlarmsApi, CommandResult, SensorSnapshot, SensorsApi } from '../http/ports.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import { type Described, describeFault, describeLevel, describeRoc, describeStale } from './describe.js';
+import { type AlarmHealth, FloodTracker, noteRaise, refreshChatter } from './health.js';
+import { isStanding, step } from './machine.js';
+import { Trend } from './trend.js';
+
+/** What the book keeps of one alarm. */
+export interface AlarmEntry {
+  record: AlarmRecord;
+  /** The process condition as last evaluated. */
+  cond: boolean;
+  latch: boolean;
+  realarmAfter: number | null;
+  /** Daemon time of the last announcement (raise or re-alarm), for `realarmAfter`. */
+  lastAnnounced: number;
+  /** Daemon times of recent raises, for chattering. */
+  raises: number[];
+}
+
+interface SensorRuntime {
+  site: string;
+  sensor: string;
+  def: SensorDef | undefined;
+  levels: Map<LevelCondition, DelayedCondition>;
+  roc: RocSample[];
+  lastValue: number | null;
+  lastTs: number | null;
+  lastStatus: ReadingStatus | null;
+  /** Daemon time of the last valid reading; for a sensor never heard from, the start of its grace. */
+  lastValidAt: number;
+  heard: boolean;
+  trend: Trend | undefined;
+}
+
+export interface EngineDeps {
+  clock: Clock;
+  logger: Logger;
+  /** Receives every transition, in order. Must not throw (the bus logs listener failures). */
+  sink: (events: AlarmEvent[]) => void;
+  /** Persists the book and the events; resolves once durable. */
+  persist: (book: AlarmEntry[], events: AlarmEvent[]) => Promise<void>;
+  /** Published whenever a record changes (retained MQTT record). */
+  onRecord?: (record: AlarmRecord) => void;
+  startupGrace: number;
+}
+
+export interface HandleResult {
+  events: AlarmEvent[];
+  /** Resolves when the events and book are durable; undefined when nothing changed. */
+  durable: Promise<void> | undefined;
+}
+
+const CHATTER_WINDOW = 60_000;
+
+export class AlarmEngine implements AlarmsApi {
+  private sites = new Map<string, SiteDef>();
+  private readonly runtimes = new Map<string, SensorRuntime>();
+  private readonly book = new Map<string, AlarmEntry>();
+  private readonly pendingDelays = new Set<SensorRuntime>();
+  private readonly journal: AlarmEvent[] = [];
+  private readonly journalMax = 10_000;
+  private readonly flood = new FloodTracker();
+  private batch: AlarmEvent[] | null = null;
+  private bookDirty = false;
+
+  constructor(private readonly deps: EngineDeps) {}
+
+  // ------------------------------------------------------------------ config and restore
+
+  /** Install the book restored from disk (before the first config). */
+  restore(entries: AlarmEntry[], journal: AlarmEvent[]): void {
+    for (const e of entries) this.book.set(e.record.id, e);
+    this.journal.push(...journal.slice(-this.journalMax));
+  }
+
+  /**
+   * Apply a (new) config. Sensor state and alarm state are kept; alarms of sensors or conditions
+   * that no longer exist are closed with an event.
+   */
+  applyConfig(sites: Map<string, SiteDef>): HandleResult {
+    const now = this.deps.clock.now();
+    return this.transact(() => {
+      this.sites = sites;
+      for (const site of sites.values())
+        for (const def of site.sensors.values()) {
+          const rt = this.runtime(def.site, def.id, now);
+          rt.def = def;
+          for (const c of rt.levels.keys()) if (!def.setpoints.some((s) => s.condition === c)) rt.levels.delete(c);
+          this.seedConditions(rt);
+        }
+      for (const rt of this.runtimes.values())
+        if (rt.def && !sites.get(rt.site)?.sensors.has(rt.sensor)) {
+          rt.def = undefined;
+          rt.levels.clear();
+          rt.roc = [];
+        }
+      for (const entry of [...this.book.values()]) {
+        const { site, sensor, condition } = entry.record;
+        if (condition === 'flood' || condition === 'system') continue;
+        const def = this.sites.get(site)?.sensors.get(sensor);
+        if (!def || !conditionExists(def, condition)) this.close(entry, now);
+        else this.refreshSuppression(entry, def, now);
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ the hot path
+
+  /** Evaluate one reading (value already in the sensor's unit). */
+  handle(reading: Reading): HandleResult {
+    const now = this.deps.clock.now();
+    const rt = this.runtime(reading.site, reading.sensor, now);
+    rt.lastValue = reading.value;
+    rt.lastTs = reading.ts;
+    rt.lastStatus = reading.status;
+    rt.heard = true;
+    if (Number.isFinite(reading.value)) {
+      rt.trend ??= new Trend();
+      rt.trend.add(reading.ts, reading.value);
+    }
+    const def = rt.def;
+    // Unconfigured sensors are stored and shown but raise no threshold alarm (SPEC §1);
+    // maintenance/calibrating readings are stored but not evaluated (SPEC §2).
+    if (!def || reading.status === 'maintenance' || reading.status === 'calibrating') return NOTHING;
+    return this.transact(() => this.evaluate(rt, def, reading, now));
+  }
+
+  private evaluate(rt: SensorRuntime, def: SensorDef, r: Reading, now: number): void {
+    const fault = faultReason(def, r);
+    if (fault !== null) {
+      // A reading in fault holds the level alarms (SPEC §2) and is not a valid reading for `stale`.
+      this.setCondition(rt, def, 'fault', true, def.faultPriority, false, null, () =>
+        describeFault(def, r.value, fault),
+      );
+      return;
+    }
+    rt.lastValidAt = now;
+    this.setCondition(rt, def, 'fault', false, def.faultPriority, false, null, () =>
+      describeFault(def, r.value, 'recovered'),
+    );
+    this.setCondition(rt, def, 'stale', false, def.stalePriority, false, null, () => describeStale(def, null, r.value));
+    for (const sp of def.setpoints) {
+      const prev = rt.levels.get(sp.condition) ?? INACTIVE;
+      const next = stepDelayed(prev, levelZone(sp, r.value), sp.onDelay, sp.offDelay, now);
+      if (next !== prev) rt.levels.set(sp.condition, next);
+      if (next.onSince !== null || next.offSince !== null) this.pendingDelays.add(rt);
+      this.setCondition(rt, def, sp.condition, next.active, sp.priority, sp.latch, sp.realarmAfter ?? null, () =>
+        describeLevel(def, sp, r.value),
+      );
+    }
+    if (def.roc) {
+      rt.roc = pushSample(rt.roc, { ts: r.ts, value: r.value }, def.roc.per);
+      const res = evaluateRoc(def.roc, rt.roc);
+      const roc = def.roc;
+      this.setCondition(rt, def, 'roc', res.active, roc.priority, false, null, () =>
+        describeRoc(def, roc, r.value, res.change),
+      );
+    }
+  }
+
+  // ------------------------------------------------------------------ time
+
+  /** Delays, stale sensors, shelve expiry, re-alarm, chattering and flood decay. Call every second. */
+  tick(): HandleResult {
+    const now = this.deps.clock.now();
+    return this.transact(() => {
+      for (const rt of this.pendingDelays) {
+        const def = rt.def;
+        let pending = false;
+        if (def && rt.lastValue !== null)
+          for (const sp of def.setpoints) {
+            const prev = rt.levels.get(sp.condition) ?? INACTIVE;
+            const next = stepDelayed(prev, null, sp.onDelay, sp.offDelay, now);
+            if (next !== prev) rt.levels.set(sp.condition, next);
+            pending ||= next.onSince !== null || next.offSince !== null;
+            const value = rt.lastValue;
+            this.setCondition(rt, def, sp.condition, next.active, sp.priority, sp.latch, sp.realarmAfter ?? null, () =>
+              describeLevel(def, sp, value),
+            );
+          }
+        if (!pending) this.pendingDelays.delete(rt);
+      }
+      for (const rt of this.runtimes.values()) {
+        const def = rt.def;
+        if (!def) continue;
+        const silent = now - rt.lastValidAt;
+        if (silent >= def.staleAfter && !this.book.get(alarmId(rt.site, rt.sensor, 'stale'))?.cond)
+          this.setCondition(rt, def, 'stale', true, def.stalePriority, false, null, () =>
+            describeStale(def, rt.heard ? silent : null, rt.lastValue),
+          );
+      }
+      for (const entry of this.book.values()) this.tickEntry(entry, now);
+      for (const e of this.flood.decay(now)) this.emit(e.type, e.record, now);
+    });
+  }
+
+  private tickEntry(entry: AlarmEntry, now: number): void {
+    const r = entry.record;
+    if (r.shelved && r.shelvedUntil && Date.parse(r.shelvedUntil) <= now) {
+      r.shelved = false;
+      r.shelvedBy = r.shelvedUntil = r.shelveReason = null;
+      this.emit('unshelved', r, now, 'system', 'shelve expired');
+    }
+    if (r.state === 'active_unacked' && entry.realarmAfter && now - entry.lastAnnounced >= entry.realarmAfter) {
+      entry.lastAnnounced = now;
+      this.emit('realarmed', r, now);
+    }
+    if (refreshChatter(entry, now, CHATTER_WINDOW)) this.emit('chattering', r, now);
+    const def = this.sites.get(r.site)?.sensors.get(r.sensor);
+    if (def) this.refreshSuppression(entry, def, now);
+    if (!isStanding(r.state) && !r.shelved) this.drop(entry);
+  }
+
+  // ------------------------------------------------------------------ commands (AlarmsApi)
+
+  ack(id: string, operator: string, comment: string | null): CommandResult {
+    const now = this.deps.clock.now();
+    const entry = this.book.get(id);
+    if (!entry) return { ok: false, code: 'not_found', message: `no standing alarm ${id}` };
+    const res = step({ state: entry.record.state, cond: entry.cond }, { type: 'ack' });
+    if (!res.accepted)
+      return {
+        ok: false,
+        code: 'invalid_state',
+        message: `alarm ${id} is ${entry.record.state}: nothing to acknowledge`,
+      };
+    const result = this.transact(() => {
+      const r = entry.record;
+      r.state = res.next.state;
+      r.ackedAt = new Date(now).toISOString();
+      r.ackedBy = operator;
+      r.comment = comment;
+      if (r.state === 'normal' && r.clearedAt === null) r.clearedAt = r.ackedAt;
+      this.emit('acked', r, now, operator, comment);
+      if (!isStanding(r.state) && !r.shelved) this.drop(entry);
+    });
+    void result.durable?.catch((err) => this.deps.logger.error({ err }, 'persisting an ack failed'));
+    return { ok: true, alarm: { ...entry.record } };
+  }
+
+  shelve(id: string, operator: string, minutes: number, reason: string): CommandResult {
+    const now = this.deps.clock.now();
+    const entry = this.book.get(id);
+    if (!entry) return { ok: false, code: 'not_found', message: `no standing alarm ${id}` };
+    if (!(minutes > 0 && minutes <= 7 * 24 * 60))
+      return { ok: false, code: 'bad_request', message: 'minutes must be between 1 and 10080 (7 days)' };
+    const result = this.transact(() => {
+      const r = entry.record;
+      r.shelved = true;
+      r.shelvedBy = operator;
+      r.shelvedUntil = new Date(now + minutes * 60_000).toISOString();
+      r.shelveReason = reason;
+      this.emit('shelved', r, now, operator, reason);
+    });
+    void result.durable?.catch((err) => this.deps.logger.error({ err }, 'persisting a shelve failed'));
+    return { ok: true, alarm: { ...entry.record } };
+  }
+
+  unshelve(id: string, operator: string): CommandResult {
+    const now = this.deps.clock.now();
+    const entry = this.book.get(id);
+    if (!entry?.record.shelved) return { ok: false, code: 'not_found', message: `no shelved alarm ${id}` };
+    const result = this.transact(() => {
+      const r = entry.record;
+      r.shelved = false;
+      r.shelvedBy = r.shelvedUntil = r.shelveReason = null;
+      this.emit('unshelved', r, now, operator, null);
+      if (!isStanding(r.state)) this.drop(entry);
+    });
+    void result.durable?.catch((err) => this.deps.logger.error({ err }, 'persisting an unshelve failed'));
+    return { ok: true, alarm: { ...entry.record } };
+  }
+
+  list(filter?: { states?: AlarmState[] }): AlarmRecord[] {
+    const states = filter?.states;
+    const out: AlarmRecord[] = [];
+    for (const e of this.book.values())
+      if (isStanding(e.record.state) && (!states || states.includes(e.record.state))) out.push({ ...e.record });
+    // Most urgent first, then newest: the order an operator works through them.
+    return out.sort(
+      (a, b) =>
+        PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || (b.raisedAt ?? '').localeCompare(a.raisedAt ?? ''),
+    );
+  }
+
+  history(q: { limit?: number; site?: string; sensor?: string; type?: string; since?: number } = {}): AlarmEvent[] {
+    const out: AlarmEvent[] = [];
+    const limit = q.limit ?? 500;
+    for (let i = this.journal.length - 1; i >= 0 && out.length < limit; i--) {
+      const e = this.journal[i] as AlarmEvent;
+      if (q.site && e.alarm.site !== q.site) continue;
+      if (q.sensor && e.alarm.sensor !== q.sensor) continue;
+      if (q.type && e.type !== q.type) continue;
+      if (q.since !== undefined && Date.parse(e.at) < q.since) break;
+      out.push(e);
+    }
+    return out;
+  }
+
+  /** Every entry of the book, for persistence. */
+  entries(): AlarmEntry[] {
+    return [...this.book.values()];
+  }
+
+  health(): AlarmHealth {
+    return { floodingSites: this.flood.flooding() };
+  }
+
+  // ------------------------------------------------------------------ sensors (SensorsApi)
+
+  /** The sensor view for the HTTP room. */
+  sensorsApi(): SensorsApi {
+    return { list: () => this.sensors(), trend: (site, sensor) => this.trend(site, sensor) };
+  }
+
+  private sensorStatus(rt: SensorRuntime, now: number): SensorStatus {
+    if (!rt.def) return 'unconfigured';
+    const site = this.sites.get(rt.site);
+    if (rt.lastStatus === 'maintenance' || rt.lastStatus === 'calibrating' || inMaintenance(site, rt.def, now))
+      return 'maintenance';
+    if (this.book.get(alarmId(rt.site, rt.sensor, 'fault'))?.cond) return 'fault';
+    if (this.book.get(alarmId(rt.site, rt.sensor, 'stale'))?.cond) return 'stale';
+    return 'ok';
+  }
+
+  sensors(): SensorSnapshot[] {
+    const now = this.deps.clock.now();
+    const out: SensorSnapshot[] = [];
+    for (const rt of this.runtimes.values()) {
+      if (!rt.def && !rt.heard) continue;
+      out.push({
+        site: rt.site,
+        sensor: rt.sensor,
+        name: rt.def?.name ?? null,
+        kind: rt.def?.kind ?? null,
+        asset: rt.def?.asset ?? null,
+        unit: rt.def?.unit ?? null,
+        value: rt.lastValue,
+        ts: rt.lastTs === null ? null : new Date(rt.lastTs).toISOString(),
+        status: this.sensorStatus(rt, now),
+        configured: rt.def !== undefined,
+      });
+    }
+    return out;
+  }
+
+  trend(site: string, sensor: string): { ts: number; value: number }[] | undefined {
+    const rt = this.runtimes.get(`${site}/${sensor}`);
+    if (!rt) return undefined;
+    return rt.trend?.points(this.deps.clock.now()) ?? [];
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private runtime(site: string, sensor: string, now: number): SensorRuntime {
+    const key = `${site}/${sensor}`;
+    let rt = this.runtimes.get(key);
+    if (!rt) {
+      rt = {
+        site,
+        sensor,
+        def: this.sites.get(site)?.sensors.get(sensor),
+        levels: new Map(),
+        roc: [],
+        lastValue: null,
+        lastTs: null,
+        lastStatus: null,
+        // A sensor never heard from goes stale after the start-up grace, or its own staleAfter if longer.
+        lastValidAt: now + this.deps.startupGrace,
+        heard: false,
+        trend: undefined,
+      };
+      rt.lastValidAt -= Math.min(this.deps.startupGrace, rt.def?.staleAfter ?? 0);
+      this.runtimes.set(key, rt);
+      this.seedConditions(rt);
+    }
+    return rt;
+  }
+
+  /** After a restart the book knows which conditions were active: seed the evaluators to match. */
+  private seedConditions(rt: SensorRuntime): void {
+    for (const sp of rt.def?.setpoints ?? []) {
+      if (rt.levels.has(sp.condition)) continue;
+      const e = this.book.get(alarmId(rt.site, rt.sensor, sp.condition));
+      if (e?.cond) rt.levels.set(sp.condition, { active: true, onSince: null, offSince: null });
+    }
+  }
+
+  /**
+   * Feed the process condition of one alarm into its state machine. `describe` is called only on a
+   * transition, so the common case (a normal reading of a normal sensor) allocates nothing.
+   */
+  private setCondition(
+    rt: SensorRuntime,
+    def: SensorDef,
+    condition: Condition,
+    active: boolean,
+    priority: Priority,
+    latch: boolean,
+    realarmAfter: number | null,
+    describe: () => Described,
+  ): void {
+    const id = alarmId(rt.site, rt.sensor, condition);
+    let entry = this.book.get(id);
+    if (!entry) {
+      if (!active) return;
+      entry = this.newEntry(id, rt, condition, priority);
+      this.book.set(id, entry);
+    }
+    const res = step({ state: entry.record.state, cond: entry.cond }, { type: 'condition', active, latch });
+    entry.cond = res.next.cond;
+    entry.latch = latch;
+    entry.realarmAfter = realarmAfter;
+    if (!res.transition) {
+      if (!isStanding(entry.record.state) && !entry.record.shelved) this.drop(entry);
+      return;
+    }
+    const now = this.deps.clock.now();
+    const r = entry.record;
+    const d = describe();
+    r.state = res.next.state;
+    r.value = d.value;
+    if (res.transition === 'raised') {
+      r.priority = priority;
+      r.threshold = d.threshold;
+      r.unit = d.unit;
+      r.message = d.message;
+      r.raisedAt = new Date(now).toISOString();
+      r.clearedAt = r.ackedAt = r.ackedBy = r.comment = null;
+      entry.lastAnnounced = now;
+      this.refreshSuppression(entry, def, now);
+      this.emit('raised', r, now);
+      if (noteRaise(entry, now, CHATTER_WINDOW)) this.emit('chattering', r, now);
+      for (const e of this.flood.raised(r.site, now)) this.emit(e.type, e.record, now);
+    } else {
+      r.clearedAt = new Date(now).toISOString();
+      this.emit('cleared', r, now);
+    }
+    if (!isStanding(r.state) && !r.shelved) this.drop(entry);
+  }
+
+  private newEntry(id: string, rt: SensorRuntime, condition: Condition, priority: Priority): AlarmEntry {
+    return {
+      record: {
+        id,
+        site: rt.site,
+        sensor: rt.sensor,
+        condition,
+        priority,
+        state: 'normal',
+        shelved: false,
+        suppressed: false,
+        value: null,
+        threshold: null,
+        unit: null,
+        message: '',
+        raisedAt: null,
+        clearedAt: null,
+        ackedAt: null,
+        ackedBy: null,
+        comment: null,
+        chattering: false,
+        shelvedBy: null,
+        shelvedUntil: null,
+        shelveReason: null,
+      },
+      cond: false,
+      latch: false,
+      realarmAfter: null,
+      lastAnnounced: 0,
+      raises: [],
+    };
+  }
+
+  private refreshSuppression(entry: AlarmEntry, def: SensorDef, now: number): void {
+    const suppressed = inMaintenance(this.sites.get(def.site), def, now);
+    if (suppressed === entry.record.suppressed) return;
+    entry.record.suppressed = suppressed;
+    if (isStanding(entry.record.state) || suppressed)
+      this.emit(suppressed ? 'suppressed' : 'unsuppressed', entry.record, now);
+  }
+
+  /** Close an alarm whose sensor or condition left the config. */
+  private close(entry: AlarmEntry, now: number): void {
+    const r = entry.record;
+    r.state = 'normal';
+    r.clearedAt ??= new Date(now).toISOString();
+    r.shelved = false;
+    this.emit('closed', r, now, 'system', 'removed from config');
+    this.drop(entry);
+  }
+
+  private drop(entry: AlarmEntry): void {
+    if (this.book.get(entry.record.id) === entry) {
+      this.book.delete(entry.record.id);
+      this.bookDirty = true;
+    }
+  }
+
+  private emit(type: AlarmEventType, record: AlarmRecord, now: number, operator?: string, comment?: string | null) {
+    const event: AlarmEvent = { type, at: new Date(now).toISOString(), alarm: { ...record } };
+    if (operator !== undefined) event.operator = operator;
+    if (comment !== undefined) event.comment = comment;
+    this.bookDirty = true;
+    if (this.batch) this.batch.push(event);
+    else throw new Error('emit outside a transaction');
+  }
+
+  /** Run `fn`, then hand the events it produced to the sink and persistence as one batch. */
+  private transact(fn: () => void): HandleResult {
+    const outer = this.batch;
+    if (outer) {
+      fn();
+      return NOTHING;
+    }
+    const events: AlarmEvent[] = [];
+    this.batch = events;
+    try {
+      fn();
+    } finally {
+      this.batch = null;
+    }
+    if (events.length === 0 && !this.bookDirty) return NOTHING;
+    this.bookDirty = false;
+    for (const e of events) {
+      this.journal.push(e);
+      if (this.deps.onRecord && e.type !== 'flood') this.deps.onRecord(e.alarm);
+    }
+    if (this.journal.length > this.journalMax * 1.2) this.journal.splice(0, this.journal.length - this.journalMax);
+    if (events.length) this.deps.sink(events);
+    return { events, durable: this.deps.persist(this.entries(), events) };
+  }
+}
+
+const PRIORITY_RANK: Record<Priority, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+const NOTHING: HandleResult = Object.freeze({ events: [], durable: undefined }) as HandleResult;
+
+function conditionExists(def: SensorDef, condition: string): boolean {
+  if (condition === 'fault' || condition === 'stale') return true;
+  if (condition === 'roc') return def.roc !== undefined;
+  return def.setpoints.some((s) => s.condition === condition);
+}
+
+/** Why a reading is a fault, or null (SPEC §2: out of range, non-finite, status fault, NAMUR NE43). */
+export function faultReason(def: SensorDef, r: Reading): string | null {
+  if (r.fault) return r.fault;
+  if (r.status === 'fault') return 'the sensor reports status fault';
+  if (!Number.isFinite(r.value)) return 'value is not a finite number';
+  if (def.range && (r.value < def.range[0] || r.value > def.range[1]))
+    return `value ${Number(r.value.toPrecision(6))} ${def.unit} outside range [${def.range[0]}, ${def.range[1]}] ${def.unit}`;
+  return null;
+}

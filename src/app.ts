@@ -1,0 +1,257 @@
+/**
+ * The composition root: builds every room from the config, starts them in order and stops them in
+ * reverse (STYLE habit 1). Nothing else in src/ constructs a dependency of another room.
+ */
+import path from 'node:path';
+import { BookStore } from './alarms/book-store.js';
+import { AlarmEngine } from './alarms/engine.js';
+import { alarmEventPoint } from './alarms/event-point.js';
+import { type LoadedConfig, loadConfig } from './config/load.js';
+import type { AlarmEvent, Reading } from './domain/types.js';
+import { createMetrics, type GaswatchMetrics } from './http/metrics.js';
+import { createHttpServer, type HttpServer } from './http/server.js';
+import { MqttConnection } from './ingest/connection.js';
+import { type EmbeddedBroker, startEmbeddedBroker } from './ingest/embedded-broker.js';
+import { Pipeline } from './ingest/pipeline.js';
+import { compilePattern, type TopicPattern } from './ingest/topics.js';
+import { AlarmPublisher } from './publish/alarm-publisher.js';
+import type { WritePort } from './store/port.js';
+import { createStore } from './store/store.js';
+import { Bus } from './util/bus.js';
+import { type Clock, systemClock, type Timer } from './util/clock.js';
+import type { Logger } from './util/logger.js';
+
+export const VERSION = '0.1.0';
+
+export class ConfigError extends Error {
+  constructor(readonly lines: string[]) {
+    super(`invalid config:\n${lines.join('\n')}`);
+  }
+}
+
+export interface AppOptions {
+  configFile: string;
+  logger: Logger;
+  clock?: Clock;
+  /** Override the HTTP listen address (tests, demo). */
+  httpListen?: string;
+  /** Use this broker URL instead of the config's (demo). */
+  mqttUrl?: string;
+}
+
+type AppEvents = { alarm: AlarmEvent; reading: Reading };
+
+export class App {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  config!: LoadedConfig;
+  engine!: AlarmEngine;
+  metrics!: GaswatchMetrics;
+  store!: WritePort;
+  conn!: MqttConnection;
+  http: HttpServer | undefined;
+  httpUrl: string | undefined;
+  broker: EmbeddedBroker | undefined;
+  private bus: Bus<AppEvents>;
+  private book!: BookStore;
+  private publisher!: AlarmPublisher;
+  private pipeline!: Pipeline;
+  private patterns: TopicPattern[] = [];
+  private ticker: Timer | undefined;
+  private readonly since = new Date().toISOString();
+
+  constructor(private readonly opts: AppOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.logger = opts.logger;
+    this.bus = new Bus<AppEvents>(opts.logger);
+  }
+
+  async start(): Promise<void> {
+    const loaded = await loadConfig(this.opts.configFile);
+    if (!loaded.ok) throw new ConfigError(loaded.errors);
+    this.config = loaded.config;
+    const main = this.config.main;
+    const stateDir = path.resolve(path.dirname(this.config.file), main.state.dir);
+    const log = this.logger;
+    this.metrics = createMetrics();
+    this.patterns = main.mqtt.topics.map(compilePattern);
+
+    this.book = new BookStore(stateDir, log.child({ module: 'book' }));
+    this.store = createStore({
+      influx: main.influx,
+      stateDir,
+      clock: this.clock,
+      logger: log.child({ module: 'store' }),
+    });
+    this.engine = new AlarmEngine({
+      clock: this.clock,
+      logger: log.child({ module: 'alarms' }),
+      startupGrace: main.alarms.startupGrace,
+      sink: (events) => {
+        for (const e of events) {
+          this.metrics.alarmEvents.inc({ type: e.type, priority: e.alarm.priority });
+          this.bus.emit('alarm', e);
+        }
+      },
+      persist: (entries, events) =>
+        Promise.all([
+          this.book.save(entries, events),
+          events.length ? this.store.write(events.map(alarmEventPoint)) : undefined,
+        ]).then(() => undefined),
+      onRecord: (r) => this.publisher?.record(r),
+    });
+    const restored = await this.book.load();
+    this.engine.restore(restored.entries, restored.journal);
+    if (restored.entries.length) log.info({ alarms: restored.entries.length }, 'alarm book restored');
+    this.engine.applyConfig(this.config.sites);
+    await this.store.start();
+
+    let url = this.opts.mqttUrl ?? main.mqtt.url;
+    if (url === 'embedded') {
+      this.broker = await startEmbeddedBroker();
+      url = this.broker.url;
+      log.info({ url }, 'embedded MQTT broker started');
+    }
+    const prefix = main.mqtt.prefix;
+    this.conn = new MqttConnection(
+      {
+        url,
+        clientId: main.mqtt.clientId,
+        username: main.mqtt.username,
+        password: main.mqtt.password,
+        // aedes speaks MQTT 3.1.1 only.
+        protocolVersion: this.broker ? 4 : main.mqtt.protocolVersion,
+        receiveMaximum: main.mqtt.receiveMaximum,
+        filters: this.patterns.map((p) => p.filter),
+        statusTopic: `${prefix}/status`,
+        onlinePayload: () => JSON.stringify({ state: 'online', since: this.since, version: VERSION }),
+        offlinePayload: JSON.stringify({ state: 'offline' }),
+      },
+      { logger: log.child({ module: 'mqtt' }), clock: this.clock },
+    );
+    this.publisher = new AlarmPublisher({
+      conn: this.conn,
+      prefix,
+      logger: log.child({ module: 'publish' }),
+      alarms: this.engine,
+    });
+    this.bus.on('alarm', (e) => this.publisher.events([e]));
+    this.pipeline = new Pipeline({
+      engine: this.engine,
+      store: this.store,
+      clock: this.clock,
+      logger: log.child({ module: 'ingest' }),
+      metrics: {
+        reading: (configured) => {
+          this.metrics.readings.inc();
+          if (!configured) this.metrics.unconfiguredReadings.inc();
+        },
+        rejected: (reason) => this.metrics.rejected.inc({ reason }),
+        processed: (s) => this.metrics.processing.observe(s),
+      },
+      sites: () => this.config.sites,
+      patterns: () => this.patterns,
+      maxPayload: main.mqtt.maxPayload,
+      onReading: (r) => this.bus.emit('reading', r),
+    });
+    this.conn.onMessage((topic, payload) =>
+      topic.startsWith(`${prefix}/`) ? undefined : this.pipeline.handle(topic, payload),
+    );
+    this.wireMetrics();
+
+    try {
+      await this.conn.start();
+    } catch (err) {
+      // Keep running: mqtt.js goes on reconnecting and /readyz says why we are not ready.
+      log.error({ err: (err as Error).message }, 'MQTT broker not reachable yet; still trying');
+    }
+    this.conn.onConnect(() => void this.publisher.syncRetained(this.engine.list()).catch(() => undefined));
+    if (this.conn.connected) {
+      this.publisher.startCommands();
+      await this.publisher.syncRetained(this.engine.list(), 500);
+    } else this.conn.onConnect(() => this.publisher.startCommands());
+
+    this.ticker = this.clock.setInterval(() => this.tick(), 1000);
+
+    if (main.http.enabled) {
+      this.http = createHttpServer({
+        listen: this.opts.httpListen ?? main.http.listen,
+        alarms: this.engine,
+        sensors: this.engine.sensorsApi(),
+        live: {
+          onAlarmEvent: (fn) => this.bus.on('alarm', fn),
+          onReading: (fn) => this.bus.on('reading', fn),
+        },
+        health: { readiness: () => this.readiness() },
+        metrics: this.metrics,
+        operators: main.operators,
+        anonymousViewer: main.http.anonymousViewer,
+        logger: log,
+        clock: this.clock,
+      });
+      this.httpUrl = (await this.http.start()).url;
+      log.info({ url: this.httpUrl }, 'HTTP listening');
+    }
+    log.info(
+      { sites: this.config.sites.size, sensors: countSensors(this.config), version: VERSION },
+      'gaswatch running',
+    );
+  }
+
+  /** Evaluate time-driven conditions; a failure is logged and the next tick tries again. */
+  tick(): void {
+    try {
+      const res = this.engine.tick();
+      void res.durable?.catch((err) => this.logger.error({ err }, 'persisting alarm state failed'));
+    } catch (err) {
+      this.logger.error({ err }, 'alarm tick failed');
+    }
+  }
+
+  readiness(): { ready: boolean; reasons: string[] } {
+    const reasons: string[] = [];
+    if (!this.config) reasons.push('config not loaded');
+    if (!this.conn?.connected) reasons.push('MQTT not connected');
+    return { ready: reasons.length === 0, reasons };
+  }
+
+  private wireMetrics(): void {
+    const live = this.metrics.live;
+    live.mqttConnected = () => this.conn.connected;
+    live.spool = () => {
+      const s = this.store.stats();
+      return { bytes: s.spoolBytes, segments: s.spoolSegments };
+    };
+    live.floodSites = () => this.engine.health().floodingSites;
+    live.alarmCounts = () => {
+      const counts = new Map<string, { state: never; priority: never; count: number }>();
+      for (const r of this.engine.list()) {
+        const key = `${r.state}/${r.priority}`;
+        const c = counts.get(key) ?? { state: r.state as never, priority: r.priority as never, count: 0 };
+        c.count++;
+        counts.set(key, c);
+      }
+      return counts.values();
+    };
+  }
+
+  async stop(): Promise<void> {
+    const log = this.logger;
+    this.ticker?.cancel();
+    await this.http?.stop().catch((err) => log.error({ err }, 'HTTP stop failed'));
+    // Flush first so the pending PUBACKs go out before we disconnect.
+    await this.store?.flush().catch((err) => log.error({ err }, 'store flush failed'));
+    await this.book?.flush().catch((err) => log.error({ err }, 'alarm book flush failed'));
+    this.publisher?.stop();
+    await this.conn?.stop().catch((err) => log.error({ err }, 'MQTT stop failed'));
+    await this.store?.stop().catch((err) => log.error({ err }, 'store stop failed'));
+    await this.broker?.stop().catch((err) => log.error({ err }, 'embedded broker stop failed'));
+    log.info('gaswatch stopped');
+  }
+}
+
+function countSensors(c: LoadedConfig): number {
+  let n = 0;
+  for (const s of c.sites.values()) n += s.sensors.size;
+  return n;
+}

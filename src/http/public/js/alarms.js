@@ -1,0 +1,218 @@
+// The alarm summary (ISA-18.2 / ISA-101): most urgent first, unacknowledged alarms flash until
+// acknowledged, and shelved or suppressed alarms move to their own list so they stay visible.
+
+import { api } from './api.js';
+import { openForm } from './dialogs.js';
+import {
+  CONDITION_LABEL,
+  describeAlarm,
+  el,
+  formatTime,
+  PRIORITY_LABEL,
+  PRIORITY_ORDER,
+  priorityBadge,
+  STATE_LABEL,
+  withUnit,
+} from './format.js';
+
+const rank = (p) => {
+  const i = PRIORITY_ORDER.indexOf(p);
+  return i < 0 ? 9 : i;
+};
+const when = (a) => a.raisedAt ?? a.clearedAt ?? '';
+
+export function summaryOrder(a, b) {
+  return rank(a.priority) - rank(b.priority) || (when(a) < when(b) ? 1 : when(a) > when(b) ? -1 : 0) || (a.id < b.id ? -1 : 1);
+}
+
+export const isUnacked = (a) => a.state === 'active_unacked' || a.state === 'cleared_unacked';
+const outOfService = (a) => a.shelved || a.suppressed;
+
+export class AlarmBoard {
+  /** `auth`: { canWrite(): 'yes'|'login'|'no', login(why): Promise<boolean> }. */
+  constructor({ auth, onChange, onError }) {
+    this.auth = auth;
+    this.onChange = onChange;
+    this.onError = onError;
+    this.records = new Map();
+    this.summaryBody = document.querySelector('#alarm-summary tbody');
+    this.shelvedBody = document.querySelector('#shelved-list tbody');
+    this.pending = false;
+  }
+
+  replaceAll(list) {
+    this.records = new Map(list.map((a) => [a.id, a]));
+    this.schedule();
+  }
+
+  /** An SSE alarm event: the record it carries is the alarm's new truth. */
+  apply(event) {
+    const a = event.alarm;
+    if (a.state === 'normal' && !a.shelved) this.records.delete(a.id);
+    else this.records.set(a.id, a);
+    this.schedule();
+  }
+
+  /** Who is logged in changed: the action buttons depend on it. */
+  authChanged() {
+    for (const r of [...this.summaryBody.rows, ...this.shelvedBody.rows]) r.sig = null;
+    this.schedule();
+  }
+
+  schedule() {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.render();
+    });
+  }
+
+  render() {
+    const all = [...this.records.values()].sort(summaryOrder);
+    const inService = all.filter((a) => !outOfService(a));
+    const shelved = all.filter(outOfService);
+    reconcile(this.summaryBody, inService, (a) => this.summaryRow(a));
+    reconcile(this.shelvedBody, shelved, (a) => this.shelvedRow(a));
+    document.getElementById('summary-empty').hidden = inService.length > 0;
+    document.getElementById('summary-count').textContent = inService.length ? `(${inService.length})` : '';
+    document.getElementById('shelved').hidden = shelved.length === 0;
+    document.getElementById('shelved-count').textContent = `(${shelved.length})`;
+    this.renderCounts(inService);
+    this.onChange?.(all);
+  }
+
+  renderCounts(list) {
+    const ul = document.getElementById('counts');
+    ul.replaceChildren(
+      ...PRIORITY_ORDER.map((p) => {
+        const n = list.filter((a) => a.priority === p && isUnacked(a)).length;
+        return el(
+          'li',
+          { class: `count${n ? '' : ' zero'}`, 'aria-label': `${PRIORITY_LABEL[p]}: ${n} unacknowledged` },
+          priorityBadge(p),
+          el('span', { class: 'n', text: String(n) }),
+        );
+      }),
+    );
+  }
+
+  summaryRow(a) {
+    const cells = [
+      el('td', {}, el('time', { datetime: when(a), text: formatTime(when(a)) })),
+      el('td', { text: a.site }),
+      el('td', { text: a.sensor }),
+      el('td', {}, CONDITION_LABEL[a.condition] ?? a.condition, a.chattering ? el('span', { class: 'tag', text: 'Chattering' }) : null),
+      el('td', { class: 'num', text: withUnit(a.value, a.unit) }),
+      el('td', { class: 'num', text: withUnit(a.threshold, a.unit) }),
+      el('td', {}, priorityBadge(a.priority)),
+      el('td', { class: 'state', text: STATE_LABEL[a.state] ?? a.state }),
+      el('td', { text: a.ackedBy ?? '', title: a.comment ?? undefined }),
+      el('td', { class: 'actions' }, ...this.actions(a)),
+    ];
+    return row(a, cells);
+  }
+
+  shelvedRow(a) {
+    const cells = [
+      el('td', {}, el('time', { datetime: when(a), text: formatTime(when(a)) })),
+      el('td', { text: a.site }),
+      el('td', { text: a.sensor }),
+      el('td', { text: CONDITION_LABEL[a.condition] ?? a.condition }),
+      el('td', {}, priorityBadge(a.priority)),
+      el('td', { class: 'state', text: `${a.shelved ? 'Shelved' : 'Suppressed'} · ${STATE_LABEL[a.state] ?? a.state}` }),
+      el('td', { text: a.shelved ? (a.shelvedBy ?? '') : 'maintenance' }),
+      el('td', { text: a.shelvedUntil ? formatTime(a.shelvedUntil) : '' }),
+      el('td', { text: a.shelveReason ?? '' }),
+      el('td', { class: 'actions' }, a.shelved ? this.button(a, 'Unshelve', () => this.unshelve(a)) : null),
+    ];
+    return row(a, cells);
+  }
+
+  actions(a) {
+    const out = [];
+    if (isUnacked(a)) out.push(this.button(a, 'Acknowledge', () => this.ack(a)));
+    if (!a.shelved) out.push(this.button(a, 'Shelve', () => this.shelve(a)));
+    return out;
+  }
+
+  button(a, label, run) {
+    const can = this.auth.canWrite();
+    return el('button', {
+      type: 'button',
+      class: label === 'Acknowledge' ? 'primary' : '',
+      'aria-label': `${label} ${a.sensor} ${CONDITION_LABEL[a.condition] ?? a.condition} at ${a.site}`,
+      'data-action': label,
+      disabled: can === 'no',
+      title: can === 'no' ? 'Your role may only view alarms' : undefined,
+      text: label,
+      onclick: async () => {
+        if (this.auth.canWrite() === 'login' && !(await this.auth.login(`Log in to ${label.toLowerCase()} alarms.`))) return;
+        await run();
+      },
+    });
+  }
+
+  ack(a) {
+    const d = document.getElementById('ack-dialog');
+    return openForm(d, {
+      prepare: () => {
+        d.querySelector('.alarm-desc').textContent = describeAlarm(a);
+      },
+      submit: async (form) => this.accept(await api.ack(a.id, form.comment.value.trim() || null)),
+    });
+  }
+
+  shelve(a) {
+    const d = document.getElementById('shelve-dialog');
+    return openForm(d, {
+      prepare: () => {
+        d.querySelector('.alarm-desc').textContent = describeAlarm(a);
+      },
+      submit: async (form) => this.accept(await api.shelve(a.id, Number(form.minutes.value), form.reason.value.trim())),
+    });
+  }
+
+  async unshelve(a) {
+    try {
+      this.accept(await api.unshelve(a.id));
+    } catch (err) {
+      this.onError?.(`Unshelve failed: ${err.message}`);
+    }
+  }
+
+  /** The command's answer is applied at once; the SSE event that follows carries the same record. */
+  accept(record) {
+    this.apply({ alarm: record });
+  }
+}
+
+function row(a, cells) {
+  const unacked = isUnacked(a);
+  const classes = [`prio-${a.priority}`, `state-${a.state}`, unacked ? 'unacked' : ''].join(' ');
+  return el('tr', { class: classes, dataset: { alarmId: a.id } }, ...cells);
+}
+
+/**
+ * Puts rows for `list` into `tbody` in order, rebuilding only rows whose record changed and moving
+ * only rows out of place, so keyboard focus on a row's button survives a new alarm arriving.
+ */
+function reconcile(tbody, list, build) {
+  const existing = new Map([...tbody.rows].map((r) => [r.dataset.alarmId, r]));
+  const focusedRow = document.activeElement?.closest?.('tr');
+  const focusedAction = document.activeElement?.dataset?.action;
+  list.forEach((a, i) => {
+    const sig = JSON.stringify(a);
+    let r = existing.get(a.id);
+    if (!r || r.sig !== sig) {
+      const fresh = build(a);
+      fresh.sig = sig;
+      if (r) r.replaceWith(fresh);
+      if (r && r === focusedRow) fresh.querySelector(`[data-action="${focusedAction}"]`)?.focus();
+      r = fresh;
+    }
+    existing.delete(a.id);
+    if (tbody.rows[i] !== r) tbody.insertBefore(r, tbody.rows[i] ?? null);
+  });
+  for (const r of existing.values()) r.remove();
+}

@@ -1,0 +1,54 @@
+// The console's only way to the daemon: JSON over fetch, with the session's CSRF token on writes.
+
+let csrfToken = null;
+
+export function setCsrfToken(token) {
+  csrfToken = token;
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function call(method, path, body) {
+  const headers = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'gaswatch cannot be reached');
+  }
+  if (res.status === 204) return null;
+  const data = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, data?.error ?? 'error', data?.message ?? `HTTP ${res.status}`);
+  return data;
+}
+
+export const api = {
+  session: () => call('GET', '/api/session'),
+  login: (name, password) => call('POST', '/api/login', { name, password }),
+  logout: () => call('POST', '/api/logout', {}),
+  alarms: () => call('GET', '/api/alarms'),
+  history: (q) => call('GET', `/api/alarms/history?${new URLSearchParams(q)}`),
+  sites: () => call('GET', '/api/sites'),
+  sensors: (site) => call('GET', `/api/sensors?site=${encodeURIComponent(site)}`),
+  trend: (site, sensor) => call('GET', `/api/sensors/${encodeURIComponent(site)}/${encodeURIComponent(sensor)}/trend`),
+  ack: (id, comment) => call('POST', `/api/alarms/${alarmPath(id)}/ack`, { comment }),
+  shelve: (id, minutes, reason) => call('POST', `/api/alarms/${alarmPath(id)}/shelve`, { minutes, reason }),
+  unshelve: (id) => call('POST', `/api/alarms/${alarmPath(id)}/unshelve`, {}),
+};
+
+function alarmPath(id) {
+  return id.split('/').map(encodeURIComponent).join('/');
+}

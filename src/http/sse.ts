@@ -1,0 +1,183 @@
+/**
+ * Server-Sent Events for the console (`GET /api/events`).
+ *
+ * Alarm events go to every client at once: they are few and each one matters. Readings are
+ * coalesced: at 100k sensors no browser can take every reading, so only the latest value per
+ * sensor is kept and sent at most once per `readingsIntervalMs`, and a client may ask for the
+ * readings of some sites only. Each message is serialised once per flush, not once per client.
+ *
+ * A client that reads too slowly skips reading flushes (the next flush carries fresher values);
+ * one whose buffer still grows past `maxBufferedBytes` is disconnected and reconnects: the console
+ * re-reads /api/alarms on every (re)connect, so nothing is lost but time.
+ */
+import type { ServerResponse } from 'node:http';
+import type { AlarmEvent, Reading } from '../domain/types.js';
+import type { Clock, Timer } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import type { LiveFeed } from './ports.js';
+
+export interface EventStreamOptions {
+  readingsIntervalMs?: number;
+  heartbeatMs?: number;
+  maxClients?: number;
+  maxBufferedBytes?: number;
+}
+
+interface Client {
+  res: ServerResponse;
+  /** undefined: readings of all sites; empty: none. */
+  sites: ReadonlySet<string> | undefined;
+  /** Checked at each heartbeat: false once the session behind the stream has ended. */
+  stillAllowed: () => boolean;
+}
+
+type WireReading = Pick<Reading, 'site' | 'sensor' | 'value' | 'ts' | 'unit' | 'status' | 'configured'>;
+
+export class EventStream {
+  private readonly clients = new Set<Client>();
+  private pending = new Map<string, Map<string, WireReading>>();
+  private unsubscribe: (() => void)[] = [];
+  private timers: Timer[] = [];
+  private seq = 0;
+  readonly readingsIntervalMs: number;
+  private readonly heartbeatMs: number;
+  private readonly maxClients: number;
+  private readonly maxBufferedBytes: number;
+
+  constructor(
+    private readonly live: LiveFeed,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    opts: EventStreamOptions = {},
+  ) {
+    this.readingsIntervalMs = opts.readingsIntervalMs ?? 1000;
+    this.heartbeatMs = opts.heartbeatMs ?? 10_000;
+    this.maxClients = opts.maxClients ?? 500;
+    this.maxBufferedBytes = opts.maxBufferedBytes ?? 4 * 1024 * 1024;
+  }
+
+  start(): void {
+    this.unsubscribe.push(
+      this.live.onAlarmEvent((e) => this.broadcastAlarm(e)),
+      this.live.onReading((r) => this.queueReading(r)),
+    );
+    this.timers.push(
+      this.clock.setInterval(() => this.flushReadings(), this.readingsIntervalMs),
+      this.clock.setInterval(() => this.heartbeat(), this.heartbeatMs),
+    );
+  }
+
+  stop(): void {
+    for (const u of this.unsubscribe) u();
+    for (const t of this.timers) t.cancel();
+    this.unsubscribe = [];
+    this.timers = [];
+    for (const c of this.clients) c.res.end();
+    this.clients.clear();
+    this.pending.clear();
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  get full(): boolean {
+    return this.clients.size >= this.maxClients;
+  }
+
+  /** Takes over a response whose headers the caller has not sent yet. */
+  open(res: ServerResponse, headers: Record<string, string>, sites: ReadonlySet<string> | undefined, stillAllowed: () => boolean) {
+    res.writeHead(200, {
+      ...headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store, no-transform',
+      connection: 'keep-alive',
+      // Reverse proxies (nginx) would otherwise buffer the stream and delay alarms.
+      'x-accel-buffering': 'no',
+    });
+    const client: Client = { res, sites, stillAllowed };
+    this.clients.add(client);
+    res.on('close', () => this.clients.delete(client));
+    const hello = { now: new Date(this.clock.now()).toISOString(), readingsIntervalMs: this.readingsIntervalMs, heartbeatMs: this.heartbeatMs };
+    res.write(`retry: 3000\nevent: hello\ndata: ${JSON.stringify(hello)}\n\n`);
+  }
+
+  private broadcastAlarm(e: AlarmEvent): void {
+    if (this.clients.size === 0) return;
+    const msg = `id: ${++this.seq}\nevent: alarm\ndata: ${JSON.stringify(e)}\n\n`;
+    for (const c of this.clients) this.send(c, msg);
+  }
+
+  private queueReading(r: Reading): void {
+    if (this.clients.size === 0) return;
+    let site = this.pending.get(r.site);
+    if (!site) {
+      site = new Map();
+      this.pending.set(r.site, site);
+    }
+    site.set(r.sensor, {
+      site: r.site,
+      sensor: r.sensor,
+      value: r.value,
+      ts: r.ts,
+      unit: r.unit,
+      status: r.status,
+      configured: r.configured,
+    });
+  }
+
+  private flushReadings(): void {
+    if (this.pending.size === 0) return;
+    const pending = this.pending;
+    this.pending = new Map();
+    const bySite = new Map<string, string>();
+    const siteJson = (site: string): string | undefined => {
+      let s = bySite.get(site);
+      if (s === undefined) {
+        const readings = pending.get(site);
+        if (!readings) return undefined;
+        s = JSON.stringify([...readings.values()]).slice(1, -1);
+        bySite.set(site, s);
+      }
+      return s;
+    };
+    let all: string | undefined;
+    for (const c of this.clients) {
+      if (c.res.writableNeedDrain) continue;
+      let parts: string[];
+      if (c.sites === undefined) {
+        all ??= [...pending.keys()].map((site) => siteJson(site) as string).join(',');
+        parts = [all];
+      } else {
+        parts = [];
+        for (const site of c.sites) {
+          const s = siteJson(site);
+          if (s !== undefined) parts.push(s);
+        }
+      }
+      if (parts.length > 0) this.send(c, `event: readings\ndata: [${parts.join(',')}]\n\n`);
+    }
+  }
+
+  private heartbeat(): void {
+    const msg = `event: heartbeat\ndata: {"now":"${new Date(this.clock.now()).toISOString()}"}\n\n`;
+    for (const c of this.clients) {
+      if (!c.stillAllowed()) {
+        c.res.end('event: session-expired\ndata: {}\n\n');
+        this.clients.delete(c);
+        continue;
+      }
+      this.send(c, msg);
+    }
+  }
+
+  private send(c: Client, msg: string): void {
+    if (c.res.writableLength > this.maxBufferedBytes) {
+      this.logger.warn({ buffered: c.res.writableLength }, 'event stream client too slow; disconnecting it');
+      c.res.destroy();
+      this.clients.delete(c);
+      return;
+    }
+    c.res.write(msg);
+  }
+}

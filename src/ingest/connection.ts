@@ -1,0 +1,246 @@
+/**
+ * The daemon's MQTT connection: QoS 1 subscriptions on a persistent session, PUBACK only once a
+ * message's readings are durable, reconnect with backoff and jitter, resubscribe on every connect,
+ * and a retained status with a Last Will (SPEC §1, §4).
+ *
+ * Delayed acknowledgement: mqtt.js sends the PUBACK when `handleMessage`'s callback succeeds and
+ * processes one packet at a time until then. Holding that callback until the store's group commit
+ * would serialise the stream to one message per flush, so `handleMessage` releases the pipeline at
+ * once (an error value tells mqtt.js not to acknowledge) and this module sends the PUBACK itself when
+ * the message is durable — in the order the PUBLISH packets arrived, as MQTT 3.1.1 §4.6 requires,
+ * and never on a later connection than the one the message came on (the broker redelivers those).
+ */
+import { randomInt } from 'node:crypto';
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+
+export interface ConnectionOptions {
+  url: string;
+  clientId: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  protocolVersion: 4 | 5;
+  receiveMaximum: number;
+  /** Filters to subscribe with QoS 1. */
+  filters: string[];
+  /** Retained status topic and its online/offline payloads. */
+  statusTopic: string;
+  onlinePayload: () => string;
+  offlinePayload: string;
+}
+
+/** Returns a promise when the message must be acknowledged only after it settles. */
+export type MessageHandler = (topic: string, payload: Buffer) => Promise<unknown> | undefined;
+
+/** Not an error: the value mqtt.js gets to withhold its own PUBACK (see the module comment). */
+class DeferredAck extends Error {}
+const DEFERRED = new DeferredAck('ack deferred until durable');
+
+interface PendingAck {
+  messageId: number;
+  done: boolean;
+}
+
+const BACKOFF_MIN = 500;
+const BACKOFF_MAX = 30_000;
+
+export class MqttConnection {
+  private client: MqttClient | undefined;
+  private generation = 0;
+  private acks: PendingAck[] = [];
+  private backoff = BACKOFF_MIN;
+  private handler: MessageHandler = () => undefined;
+  private connectedSince: number | null = null;
+  private readonly connectListeners = new Set<() => void>();
+
+  constructor(
+    private readonly opts: ConnectionOptions,
+    private readonly deps: { logger: Logger; clock: Clock },
+  ) {}
+
+  get connected(): boolean {
+    return this.client?.connected === true;
+  }
+
+  /** Number of messages received and not yet acknowledged. */
+  get unacked(): number {
+    return this.acks.length;
+  }
+
+  onMessage(handler: MessageHandler): void {
+    this.handler = handler;
+  }
+
+  onConnect(fn: () => void): () => void {
+    this.connectListeners.add(fn);
+    return () => this.connectListeners.delete(fn);
+  }
+
+  /** Connects; resolves on the first CONNACK or rejects after `timeoutMs`. Reconnects for ever after. */
+  async start(timeoutMs = 15_000): Promise<void> {
+    const o = this.opts;
+    const options: IClientOptions = {
+      clientId: o.clientId,
+      clean: false,
+      protocolVersion: o.protocolVersion,
+      reconnectPeriod: BACKOFF_MIN,
+      connectTimeout: 10_000,
+      keepalive: 30,
+      resubscribe: false,
+      will: { topic: o.statusTopic, payload: Buffer.from(o.offlinePayload), qos: 1, retain: true },
+      ...(o.username !== undefined ? { username: o.username } : {}),
+      ...(o.password !== undefined ? { password: o.password } : {}),
+      ...(o.protocolVersion === 5
+        ? { properties: { sessionExpiryInterval: 0xffffffff, receiveMaximum: o.receiveMaximum } }
+        : {}),
+    };
+    const client = mqtt.connect(o.url, options);
+    this.client = client;
+    client.handleMessage = (packet, callback) => this.receive(packet, callback);
+    client.on('connect', (connack) => this.connected_(connack.sessionPresent));
+    client.on('close', () => {
+      if (this.connectedSince !== null) this.deps.logger.warn({ url: o.url }, 'MQTT connection lost');
+      this.connectedSince = null;
+      this.generation++;
+      this.acks = [];
+      // Exponential backoff with full jitter, so a fleet of daemons does not reconnect in step.
+      client.options.reconnectPeriod = BACKOFF_MIN + randomInt(0, this.backoff);
+      this.backoff = Math.min(BACKOFF_MAX, this.backoff * 2);
+    });
+    client.on('error', (err) => this.deps.logger.error({ err: err.message, url: o.url }, 'MQTT error'));
+    await new Promise<void>((resolve, reject) => {
+      const timer = this.deps.clock.setTimeout(
+        () => reject(new Error(`MQTT broker ${o.url} not reachable within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      client.once('connect', () => {
+        timer.cancel();
+        resolve();
+      });
+    });
+  }
+
+  private connected_(sessionPresent: boolean): void {
+    const client = this.client as MqttClient;
+    this.connectedSince = this.deps.clock.now();
+    this.backoff = BACKOFF_MIN;
+    client.options.reconnectPeriod = BACKOFF_MIN;
+    this.deps.logger.info({ url: this.opts.url, sessionPresent }, 'MQTT connected');
+    // Resubscribe on every connect: a broker that lost our session (restart without persistence,
+    // expiry) would otherwise leave us connected and deaf.
+    client.subscribe(Object.fromEntries(this.opts.filters.map((f) => [f, { qos: 1 as const }])), (err, granted) => {
+      if (err) this.deps.logger.error({ err: err.message }, 'MQTT subscribe failed');
+      else if (granted?.some((g) => g.qos > 2))
+        this.deps.logger.error({ granted }, 'the broker refused a subscription (check its ACLs)');
+    });
+    this.publish(this.opts.statusTopic, this.opts.onlinePayload(), { retain: true, qos: 1 });
+    for (const fn of this.connectListeners) fn();
+  }
+
+  private receive(packet: IPublishPacket, callback: (err?: Error) => void): void {
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    let pending: Promise<unknown> | undefined;
+    try {
+      pending = this.handler(packet.topic, payload);
+    } catch (err) {
+      this.deps.logger.error({ err, topic: packet.topic }, 'message handler threw');
+    }
+    if (packet.qos === 0 || packet.messageId === undefined) {
+      callback();
+      return;
+    }
+    if (!pending) {
+      // Nothing to wait for (e.g. a rejected payload, which is counted and logged): ack in order.
+      const ack: PendingAck = { messageId: packet.messageId, done: true };
+      this.acks.push(ack);
+      callback(DEFERRED);
+      this.flushAcks();
+      return;
+    }
+    const generation = this.generation;
+    const ack: PendingAck = { messageId: packet.messageId, done: false };
+    this.acks.push(ack);
+    callback(DEFERRED);
+    pending.then(
+      () => {
+        if (generation !== this.generation) return;
+        ack.done = true;
+        this.flushAcks();
+      },
+      (err: unknown) => {
+        // Not durable: never acknowledge. Drop the connection so the broker redelivers it.
+        this.deps.logger.error({ err, topic: packet.topic }, 'message not durable; reconnecting for redelivery');
+        if (generation === this.generation) this.client?.stream?.destroy();
+      },
+    );
+  }
+
+  private flushAcks(): void {
+    const client = this.client;
+    if (!client?.connected) return;
+    let n = 0;
+    while (n < this.acks.length && (this.acks[n] as PendingAck).done) {
+      const { messageId } = this.acks[n] as PendingAck;
+      // mqtt.js has no public API for a deferred PUBACK; _sendPacket is what its own handler uses.
+      (client as unknown as { _sendPacket(p: object, cb?: () => void): void })._sendPacket({
+        cmd: 'puback',
+        messageId,
+      });
+      n++;
+    }
+    if (n) this.acks.splice(0, n);
+  }
+
+  publish(topic: string, payload: string | Buffer, opts: { retain?: boolean; qos?: 0 | 1 } = {}): Promise<void> {
+    const client = this.client;
+    if (!client) return Promise.reject(new Error('MQTT not started'));
+    return new Promise((resolve, reject) =>
+      client.publish(topic, payload, { qos: opts.qos ?? 1, retain: opts.retain ?? false }, (err) =>
+        err ? reject(err) : resolve(),
+      ),
+    );
+  }
+
+  subscribe(filter: string, handler: (topic: string, payload: Buffer, retain: boolean) => void): () => void {
+    const client = this.client as MqttClient;
+    const listener = (topic: string, payload: Buffer, packet: IPublishPacket) => {
+      if (topicMatches(filter, topic)) handler(topic, payload, packet.retain === true);
+    };
+    client.on('message', listener);
+    client.subscribe(filter, { qos: 1 });
+    return () => {
+      client.off('message', listener);
+      client.unsubscribe(filter);
+    };
+  }
+
+  /** Publish offline, then disconnect cleanly (the Will is not sent on a clean disconnect). */
+  async stop(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    if (client.connected) {
+      try {
+        await Promise.race([
+          this.publish(this.opts.statusTopic, this.opts.offlinePayload, { retain: true, qos: 1 }),
+          new Promise((r) => setTimeout(r, 2000)),
+        ]);
+      } catch {
+        // going down anyway
+      }
+    }
+    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+  }
+}
+
+/** MQTT filter matching for our own secondary subscriptions (commands). */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}

@@ -1,0 +1,107 @@
+/**
+ * The hot path, as plain function calls a benchmark can follow:
+ * topic → decode → normalize → evaluate/alarms → store. Returns the promise the MQTT connection
+ * waits on before it acknowledges the message: the readings and any alarm events they caused are
+ * durable once it resolves.
+ */
+
+import type { AlarmEngine } from '../alarms/engine.js';
+import { decodePayload, type Rejection } from '../decode/json.js';
+import { normalize } from '../decode/normalize.js';
+import type { SiteDef } from '../domain/sensor.js';
+import type { Reading } from '../domain/types.js';
+import { type Point, readingPoint, type WritePort } from '../store/port.js';
+import type { Clock } from '../util/clock.js';
+import { type Logger, RateLimitedLog } from '../util/logger.js';
+import { parseTopic, type TopicPattern } from './topics.js';
+
+export interface PipelineMetrics {
+  reading(configured: boolean): void;
+  rejected(reason: string): void;
+  processed(seconds: number): void;
+}
+
+export interface PipelineDeps {
+  engine: AlarmEngine;
+  store: WritePort;
+  clock: Clock;
+  logger: Logger;
+  metrics: PipelineMetrics;
+  /** Current config (swapped on reload). */
+  sites: () => Map<string, SiteDef>;
+  patterns: () => readonly TopicPattern[];
+  maxPayload: number;
+  /** Listeners of accepted readings (SSE). */
+  onReading?: (r: Reading) => void;
+}
+
+const EXCERPT = 120;
+
+export class Pipeline {
+  private readonly rejectLog = new RateLimitedLog(60_000);
+
+  constructor(private readonly deps: PipelineDeps) {}
+
+  handle(topic: string, payload: Buffer): Promise<unknown> | undefined {
+    const d = this.deps;
+    const started = performance.now();
+    const where = parseTopic(d.patterns(), topic);
+    if (!where) {
+      this.reject(topic, payload, { reason: 'bad_topic', detail: 'topic matches no telemetry pattern' });
+      return undefined;
+    }
+    const now = d.clock.now();
+    const decoded = decodePayload(payload, now, d.maxPayload);
+    for (const r of decoded.rejections) this.reject(topic, payload, r);
+    if (decoded.readings.length === 0) return undefined;
+    const def = d.sites().get(where.site)?.sensors.get(where.sensor);
+    const points: Point[] = [];
+    const durable: Promise<unknown>[] = [];
+    // Batches may arrive out of order; evaluate in time order so delays and roc see the true sequence.
+    const raws = decoded.readings.length > 1 ? decoded.readings.sort((a, b) => a.ts - b.ts) : decoded.readings;
+    for (const raw of raws) {
+      const reading = normalize(where.site, where.sensor, raw, def);
+      if ('reason' in reading) {
+        this.reject(topic, payload, reading);
+        continue;
+      }
+      d.metrics.reading(reading.configured);
+      const res = d.engine.handle(reading);
+      if (res.durable) durable.push(res.durable);
+      points.push(
+        readingPoint({
+          site: reading.site,
+          sensor: reading.sensor,
+          kind: def?.kind ?? '',
+          asset: def?.asset,
+          unit: reading.unit,
+          configured: reading.configured,
+          value: reading.value,
+          ts: reading.ts,
+        }),
+      );
+      d.onReading?.(reading);
+    }
+    d.metrics.processed((performance.now() - started) / 1000);
+    if (points.length === 0) return undefined;
+    const written = d.store.write(points);
+    return durable.length ? Promise.all([written, ...durable]) : written;
+  }
+
+  private reject(topic: string, payload: Buffer, r: Rejection): void {
+    this.deps.metrics.rejected(r.reason);
+    const suppressed = this.rejectLog.take(topic, this.deps.clock.now());
+    if (suppressed < 0) return;
+    this.deps.logger.warn(
+      {
+        topic,
+        reason: r.reason,
+        detail: r.detail,
+        excerpt: payload.subarray(0, EXCERPT).toString('utf8'),
+        bytes: payload.length,
+        ...(suppressed > 0 ? { suppressedSinceLast: suppressed } : {}),
+      },
+      'payload rejected',
+    );
+  }
+}

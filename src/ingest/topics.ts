@@ -1,0 +1,61 @@
+/**
+ * Telemetry topic patterns (SPEC §1). Accepted forms of a pattern, one MQTT topic level each:
+ *   `{site}`   captures the site id          `{sensor}` captures the sensor id
+ *   `+`        matches any one level          `#`        matches the rest (last level only)
+ *   anything else matches itself
+ * Default `gas/{site}/{sensor}`. A pattern must capture both `{site}` and `{sensor}`.
+ */
+export interface TopicPattern {
+  pattern: string;
+  /** The MQTT subscription filter: captures become `+`. */
+  filter: string;
+  levels: string[];
+}
+
+export function compilePattern(pattern: string): TopicPattern {
+  const levels = pattern.split('/');
+  const site = levels.filter((l) => l === '{site}').length;
+  const sensor = levels.filter((l) => l === '{sensor}').length;
+  if (site !== 1 || sensor !== 1)
+    throw new Error(`topic pattern "${pattern}" must contain {site} and {sensor} once each, as whole levels`);
+  levels.forEach((l, i) => {
+    if (l === '#' && i !== levels.length - 1) throw new Error(`topic pattern "${pattern}": # must be the last level`);
+    if (!['{site}', '{sensor}', '+', '#'].includes(l) && /[{}+#]/.test(l))
+      throw new Error(`topic pattern "${pattern}": level "${l}" mixes a wildcard with text`);
+  });
+  return {
+    pattern,
+    filter: levels.map((l) => (l === '{site}' || l === '{sensor}' ? '+' : l)).join('/'),
+    levels,
+  };
+}
+
+/** `{site, sensor}` of a topic, or null when no pattern matches it. */
+export function parseTopic(patterns: readonly TopicPattern[], topic: string): { site: string; sensor: string } | null {
+  const parts = topic.split('/');
+  for (const p of patterns) {
+    const m = match(p.levels, parts);
+    if (m) return m;
+  }
+  return null;
+}
+
+function match(levels: string[], parts: string[]): { site: string; sensor: string } | null {
+  let site: string | undefined;
+  let sensor: string | undefined;
+  for (let i = 0; i < levels.length; i++) {
+    const l = levels[i] as string;
+    if (l === '#') break;
+    const part = parts[i];
+    if (part === undefined) return null;
+    if (l === '{site}') {
+      if (part === '') return null;
+      site = part;
+    } else if (l === '{sensor}') {
+      if (part === '') return null;
+      sensor = part;
+    } else if (l !== '+' && l !== part) return null;
+  }
+  if (levels[levels.length - 1] !== '#' && parts.length !== levels.length) return null;
+  return site !== undefined && sensor !== undefined ? { site, sensor } : null;
+}

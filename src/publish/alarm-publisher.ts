@@ -1,0 +1,96 @@
+/**
+ * Alarms out on MQTT (SPEC §4): the retained record of every alarm on
+ * `{prefix}/alarms/{site}/{sensor}/{condition}` (an empty retained payload once it is back to
+ * normal), one message per transition on `{prefix}/events`, and operator commands on
+ * `{prefix}/cmd/ack|shelve|unshelve` with results on `{prefix}/cmd/result`.
+ * Every published topic carries the site (SPEC §10); nothing is published to a wildcard.
+ */
+import type { AlarmEvent, AlarmRecord } from '../domain/types.js';
+import type { AlarmsApi, CommandResult } from '../http/ports.js';
+import type { MqttConnection } from '../ingest/connection.js';
+import type { Logger } from '../util/logger.js';
+
+export class AlarmPublisher {
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly deps: { conn: MqttConnection; prefix: string; logger: Logger; alarms: AlarmsApi }) {}
+
+  recordTopic(r: Pick<AlarmRecord, 'site' | 'sensor' | 'condition'>): string {
+    return `${this.deps.prefix}/alarms/${r.site}/${r.sensor}/${r.condition}`;
+  }
+
+  record(r: AlarmRecord): void {
+    const payload = r.state === 'normal' ? '' : JSON.stringify(r);
+    this.send(this.recordTopic(r), payload, true);
+  }
+
+  events(events: AlarmEvent[]): void {
+    for (const e of events) this.send(`${this.deps.prefix}/events`, JSON.stringify(e), false);
+  }
+
+  /**
+   * Make the retained records on the broker match the book after a start: republish every standing
+   * alarm and clear retained records the book no longer has (alarms that ended while we were down).
+   */
+  async syncRetained(standing: AlarmRecord[], settleMs = 1500): Promise<void> {
+    const want = new Map(standing.map((r) => [this.recordTopic(r), r]));
+    const seen = new Set<string>();
+    const stop = this.deps.conn.subscribe(`${this.deps.prefix}/alarms/#`, (topic, payload, retain) => {
+      if (retain && payload.length > 0) seen.add(topic);
+    });
+    await new Promise((r) => setTimeout(r, settleMs));
+    stop();
+    for (const topic of seen) if (!want.has(topic)) this.send(topic, '', true);
+    for (const r of want.values()) this.record(r);
+  }
+
+  startCommands(): void {
+    const prefix = this.deps.prefix;
+    this.unsubscribe = this.deps.conn.subscribe(`${prefix}/cmd/+`, (topic, payload, retain) => {
+      // A retained command would be replayed at every restart: never act on one.
+      if (retain || topic === `${prefix}/cmd/result`) return;
+      const verb = topic.slice(prefix.length + 5);
+      const result = this.command(verb, payload);
+      this.send(`${prefix}/cmd/result`, JSON.stringify({ command: verb, ...result }), false);
+    });
+  }
+
+  private command(verb: string, payload: Buffer): CommandResult | { ok: false; code: string; message: string } {
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
+      if (body === null || typeof body !== 'object') throw new Error('not an object');
+    } catch {
+      return { ok: false, code: 'bad_request', message: 'command payload must be a JSON object' };
+    }
+    const id = typeof body.id === 'string' ? body.id : '';
+    const operator = typeof body.operator === 'string' && body.operator ? body.operator : '';
+    if (!id || !operator) return { ok: false, code: 'bad_request', message: 'command needs "id" and "operator"' };
+    const comment = typeof body.comment === 'string' ? body.comment : null;
+    this.deps.logger.info({ verb, id, operator }, 'MQTT command');
+    switch (verb) {
+      case 'ack':
+        return this.deps.alarms.ack(id, operator, comment);
+      case 'shelve': {
+        const minutes = typeof body.minutes === 'number' ? body.minutes : 60;
+        const reason = typeof body.reason === 'string' ? body.reason : (comment ?? '');
+        if (!reason) return { ok: false, code: 'bad_request', message: 'shelve needs a "reason" (or "comment")' };
+        return this.deps.alarms.shelve(id, operator, minutes, reason);
+      }
+      case 'unshelve':
+        return this.deps.alarms.unshelve(id, operator);
+      default:
+        return { ok: false, code: 'bad_request', message: `unknown command "${verb}" (ack, shelve, unshelve)` };
+    }
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+  }
+
+  private send(topic: string, payload: string, retain: boolean): void {
+    this.deps.conn
+      .publish(topic, payload, { retain, qos: 1 })
+      .catch((err) => this.deps.logger.error({ err, topic }, 'MQTT publish failed'));
+  }
+}

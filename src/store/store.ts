@@ -1,0 +1,334 @@
+/**
+ * The store: InfluxDB writer + disk spool behind one `WritePort` (SPEC §5, issue "Nothing lost").
+ *
+ * Group commit: `write()` adds its points to the open batch and returns the batch's promise. The
+ * batch is committed after `flushInterval` or at `batchSize` points; batches that queued up while
+ * a commit was in flight are merged (up to `batchSize`) into the next. A commit goes to InfluxDB
+ * while it is reachable, else (or on a transient failure) to the spool with one fsync; every
+ * promise of the batch resolves once its points are durable, and only then does ingest ack the
+ * MQTT messages. A commit rejects only when neither InfluxDB nor the disk took the points.
+ * `enabled: false` (no InfluxDB) keeps the bounded spool alone.
+ *
+ * Metrics: `stats()` gives counters and gauges for prom-client; `onCommit` is called after every
+ * commit with its size, target and latency — feed `ms` to a histogram for the write latency
+ * (`waitedMs` adds the time the oldest point sat in the open batch: the ack delay is the sum).
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { MainConfig } from '../config/schema.js';
+import type { Clock, Timer } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import { InfluxWriter, type WriteResult } from './influx.js';
+import type { Point, StoreStats, WritePort } from './port.js';
+import { Quarantine } from './quarantine.js';
+import { Replayer } from './replayer.js';
+import { Spool } from './spool.js';
+
+export interface StoreTuning {
+  /** Per HTTP request to InfluxDB. */
+  requestTimeoutMs: number;
+  /** /ping timeout of a reachability probe. */
+  probeTimeoutMs: number;
+  /** Backoff between probes and replay attempts: initial, doubling up to max, with jitter. */
+  retryInitialMs: number;
+  retryMaxMs: number;
+  /** How long stop() gives InfluxDB before the rest goes to the spool. */
+  stopTimeoutMs: number;
+  segmentBytes: number | undefined;
+  quarantineMaxBytes: number;
+}
+
+const DEFAULT_TUNING: StoreTuning = {
+  requestTimeoutMs: 10_000,
+  probeTimeoutMs: 2_000,
+  retryInitialMs: 500,
+  retryMaxMs: 30_000,
+  stopTimeoutMs: 5_000,
+  segmentBytes: undefined,
+  quarantineMaxBytes: 64 * 1024 * 1024,
+};
+
+export interface CommitInfo {
+  points: number;
+  target: 'influx' | 'spool' | 'failed';
+  /** From the batch leaving memory to its points being durable. */
+  ms: number;
+  /** How long the oldest point waited in the open batch before that. */
+  waitedMs: number;
+}
+
+export interface StoreMetrics extends StoreStats {
+  /** Torn or corrupt spool lines skipped (a `kill -9` mid-append; never acknowledged points). */
+  torn: number;
+  /** Points written to InfluxDB from the spool (included in `written`). */
+  replayed: number;
+  /** Points accepted by write() and not yet durable. */
+  pending: number;
+}
+
+export interface Store extends WritePort {
+  stats(): StoreMetrics;
+}
+
+export interface StoreOptions {
+  influx: MainConfig['influx'];
+  stateDir: string;
+  clock: Clock;
+  logger: Logger;
+  tuning?: Partial<StoreTuning> | undefined;
+  onCommit?: ((c: CommitInfo) => void) | undefined;
+}
+
+interface Batch {
+  points: Point[];
+  since: number;
+  settled: boolean;
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export function createStore(opts: StoreOptions): Store {
+  return new BatchingStore(opts);
+}
+
+class BatchingStore implements Store {
+  private readonly t: StoreTuning;
+  private readonly log: Logger;
+  private readonly spool: Spool;
+  private readonly quarantine: Quarantine;
+  private readonly writer: InfluxWriter | undefined;
+  private readonly replayer: Replayer | undefined;
+  private state: 'new' | 'started' | 'stopping' | 'stopped' = 'new';
+  private current: Batch | undefined;
+  private ready: Batch[] = [];
+  private inflight: Batch[] = [];
+  private timer: Timer | undefined;
+  private committing: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private counts = { written: 0, replayed: 0, retries: 0, pending: 0 };
+
+  constructor(private readonly o: StoreOptions) {
+    this.t = { ...DEFAULT_TUNING, ...o.tuning };
+    this.log = o.logger.child({ module: 'store' });
+    const now = () => o.clock.now();
+    this.spool = new Spool({
+      dir: path.join(o.stateDir, 'spool'),
+      maxBytes: o.influx.spoolMaxBytes,
+      segmentBytes: this.t.segmentBytes,
+      logger: this.log,
+      now,
+    });
+    this.quarantine = new Quarantine({
+      file: path.join(o.stateDir, 'quarantine.jsonl'),
+      maxBytes: this.t.quarantineMaxBytes,
+      logger: this.log,
+      now,
+    });
+    if (o.influx.enabled) {
+      this.writer = new InfluxWriter({
+        url: o.influx.url,
+        database: o.influx.database,
+        username: o.influx.username,
+        password: o.influx.password,
+        requestTimeoutMs: this.t.requestTimeoutMs,
+        logger: this.log,
+      });
+      this.replayer = new Replayer({
+        writer: this.writer,
+        spool: this.spool,
+        quarantine: this.quarantine,
+        clock: o.clock,
+        logger: this.log,
+        batchSize: o.influx.batchSize,
+        probeTimeoutMs: this.t.probeTimeoutMs,
+        retryInitialMs: this.t.retryInitialMs,
+        retryMaxMs: this.t.retryMaxMs,
+        account: (res, replay) => this.account(res, replay),
+      });
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new Error(`store already ${this.state}`);
+    await mkdir(this.o.stateDir, { recursive: true });
+    await this.spool.open();
+    this.state = 'started';
+    if (this.replayer) await this.replayer.start();
+    else this.log.info('InfluxDB disabled: points are kept in the bounded spool only');
+  }
+
+  write(points: Point[]): Promise<void> {
+    if (this.state !== 'started') return Promise.reject(new Error(`store is ${this.state}, not accepting points`));
+    if (points.length === 0) return Promise.resolve();
+    let b = this.current;
+    if (!b) {
+      b = this.current = newBatch(this.o.clock.now());
+      this.timer = this.o.clock.setTimeout(() => this.cut(), this.o.influx.flushInterval);
+    }
+    for (const p of points) b.points.push(p);
+    this.counts.pending += points.length;
+    if (b.points.length >= this.o.influx.batchSize) this.cut();
+    return b.promise;
+  }
+
+  async flush(): Promise<void> {
+    this.cut();
+    await this.drain();
+    const r = this.replayer;
+    while (r && this.state === 'started' && r.connected && this.spool.segmentCount > 0) await r.progress();
+  }
+
+  stop(): Promise<void> {
+    if (this.state === 'new' || this.state === 'stopped') {
+      this.state = 'stopped';
+      return Promise.resolve();
+    }
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  stats(): StoreMetrics {
+    return {
+      written: this.counts.written,
+      spoolBytes: this.spool.bytes,
+      spoolSegments: this.spool.segmentCount,
+      dropped: this.spool.dropped,
+      quarantined: this.quarantine.count,
+      retries: this.counts.retries,
+      connected: this.replayer?.connected ?? false,
+      torn: this.spool.torn,
+      replayed: this.counts.replayed,
+      pending: this.counts.pending,
+    };
+  }
+
+  private async shutdown(): Promise<void> {
+    this.state = 'stopping';
+    this.cut();
+    const replayerStopped = this.replayer?.stop(this.t.stopTimeoutMs);
+    if (!(await this.within(this.drain(), this.t.stopTimeoutMs))) {
+      // InfluxDB took too long: what is still in flight goes to the spool too. If the request
+      // completes after all, those points are stored twice with the same series and time: once.
+      const left = [...this.inflight, ...this.ready.splice(0)].filter((b) => !b.settled);
+      const points = left.flatMap((b) => b.points);
+      this.log.warn({ points: points.length }, 'InfluxDB did not answer in time on stop; spooling the rest');
+      try {
+        await this.spool.append(points);
+        for (const b of left) this.settle(b);
+      } catch (err) {
+        for (const b of left) this.settle(b, err);
+      }
+    }
+    await replayerStopped;
+    await this.spool.close();
+    await this.quarantine.close();
+    this.state = 'stopped';
+  }
+
+  private cut(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+    const b = this.current;
+    if (!b) return;
+    this.current = undefined;
+    this.ready.push(b);
+    this.committing ??= this.commitLoop();
+  }
+
+  private async drain(): Promise<void> {
+    while (this.committing) await this.committing;
+  }
+
+  private async commitLoop(): Promise<void> {
+    try {
+      while (this.ready.length > 0) {
+        // Batches that queued behind a slow commit go together, up to batchSize.
+        const group = [this.ready.shift()!];
+        let n = group[0]!.points.length;
+        while (this.ready.length > 0 && n + this.ready[0]!.points.length <= this.o.influx.batchSize) {
+          const next = this.ready.shift()!;
+          n += next.points.length;
+          group.push(next);
+        }
+        this.inflight = group;
+        await this.commit(group);
+        this.inflight = [];
+      }
+    } finally {
+      this.committing = undefined;
+    }
+  }
+
+  private async commit(group: Batch[]): Promise<void> {
+    const points = group.length === 1 ? group[0]!.points : group.flatMap((b) => b.points);
+    const start = this.o.clock.now();
+    let target: CommitInfo['target'] = 'spool';
+    try {
+      if (this.writer && this.replayer?.connected) {
+        const res = await this.writer.write(points);
+        this.account(res, false);
+        await this.quarantine.append(res.quarantined);
+        if (res.unwritten.length > 0) {
+          this.replayer.down(res.error);
+          await this.toSpool(res.unwritten);
+        } else {
+          target = 'influx';
+        }
+      } else {
+        await this.toSpool(points);
+      }
+      for (const b of group) this.settle(b);
+    } catch (err) {
+      target = 'failed';
+      this.log.error({ err, points: points.length }, 'points neither written nor spooled; not acknowledging');
+      for (const b of group) this.settle(b, err);
+    }
+    const end = this.o.clock.now();
+    try {
+      this.o.onCommit?.({ points: points.length, target, ms: end - start, waitedMs: start - group[0]!.since });
+    } catch (err) {
+      this.log.warn({ err }, 'onCommit hook threw');
+    }
+  }
+
+  private async toSpool(points: Point[]): Promise<void> {
+    await this.spool.append(points);
+    this.replayer?.spooled();
+  }
+
+  private account(res: WriteResult, replay: boolean): void {
+    this.counts.written += res.written;
+    if (replay) this.counts.replayed += res.written;
+    this.counts.retries += res.retries + (res.unwritten.length > 0 ? 1 : 0);
+  }
+
+  private settle(b: Batch, err?: unknown): void {
+    if (b.settled) return;
+    b.settled = true;
+    this.counts.pending -= b.points.length;
+    if (err === undefined) b.resolve();
+    else b.reject(err);
+  }
+
+  /** True if `p` settled within `ms` (on the store's clock). */
+  private async within(p: Promise<unknown>, ms: number): Promise<boolean> {
+    let timer: Timer | undefined;
+    const timeout = new Promise<boolean>((r) => (timer = this.o.clock.setTimeout(() => r(false), ms)));
+    const ok = await Promise.race([p.then(() => true), timeout]);
+    timer?.cancel();
+    return ok;
+  }
+}
+
+function newBatch(since: number): Batch {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A rejected batch whose writers all stopped listening must not crash the process.
+  promise.catch(() => undefined);
+  return { points: [], since, settled: false, promise, resolve, reject };
+}

@@ -1,0 +1,99 @@
+/** Builds an AlarmEngine on a manual clock from small inline configs, for unit tests. */
+import { AlarmEngine, type AlarmEntry } from '../../src/alarms/engine.js';
+import { resolveSites } from '../../src/config/resolve.js';
+import { Main, ProfilesFile, Site } from '../../src/config/schema.js';
+import type { SiteDef } from '../../src/domain/sensor.js';
+import type { AlarmEvent, Reading } from '../../src/domain/types.js';
+import { ManualClock } from '../../src/util/clock.js';
+import { silentLogger } from '../../src/util/logger.js';
+
+export function sitesFrom(profiles: unknown, sites: unknown[]): Map<string, SiteDef> {
+  const res = resolveSites({
+    main: Main.parse({}),
+    profilesFile: 'profiles.yaml',
+    profiles: ProfilesFile.parse(profiles),
+    sites: sites.map((s, i) => ({ file: `site${i}.yaml`, site: Site.parse(s) })),
+  });
+  if (res.issues.length)
+    throw new Error(res.issues.map((i) => `${i.file} ${i.path.join('.')} ${i.message}`).join('\n'));
+  return res.sites;
+}
+
+export interface EngineRig {
+  clock: ManualClock;
+  engine: AlarmEngine;
+  events: AlarmEvent[];
+  saved: AlarmEntry[][];
+  /** Feed a reading of `sensor` at the clock's now (value in the sensor unit unless `unit` given). */
+  read(site: string, sensor: string, value: number, extra?: Partial<Reading>): AlarmEvent[];
+  types(): string[];
+}
+
+export function engineRig(
+  sites: Map<string, SiteDef>,
+  opts: { startupGrace?: number; clock?: ManualClock } = {},
+): EngineRig {
+  const clock = opts.clock ?? new ManualClock();
+  const events: AlarmEvent[] = [];
+  const saved: AlarmEntry[][] = [];
+  const engine = new AlarmEngine({
+    clock,
+    logger: silentLogger(),
+    startupGrace: opts.startupGrace ?? 60_000,
+    sink: (e) => events.push(...e),
+    persist: async (book) => {
+      saved.push(JSON.parse(JSON.stringify(book)));
+    },
+  });
+  engine.applyConfig(sites);
+  return {
+    clock,
+    engine,
+    events,
+    saved,
+    read(site, sensor, value, extra = {}) {
+      const def = sites.get(site)?.sensors.get(sensor);
+      return engine.handle({
+        site,
+        sensor,
+        value,
+        ts: clock.now(),
+        unit: def?.unit ?? '',
+        status: 'ok',
+        configured: def !== undefined,
+        ...extra,
+      }).events;
+    },
+    types: () => events.map((e) => `${e.alarm.condition}:${e.type}`),
+  };
+}
+
+export const GAS_PROFILES = {
+  'combustible-gas': {
+    unit: '%LEL',
+    deadband: 2,
+    range: [0, 100],
+    setpoints: { hi: { value: 20, priority: 'high' }, hihi: { value: 40, priority: 'critical', latch: true } },
+  },
+  pressure: {
+    unit: 'MPa',
+    deadband: 0.2,
+    range: [0, 30],
+    setpoints: {
+      hihi: { value: 25, priority: 'critical' },
+      hi: { value: 23, priority: 'high' },
+      lo: { value: 2, priority: 'medium' },
+      lolo: { value: 1, priority: 'high' },
+    },
+    roc: { fall: 1.0, per: '1m', priority: 'critical' },
+  },
+};
+
+export const DEPOT = {
+  id: 'zjk-depot',
+  type: 'storage',
+  sensors: [
+    { id: 'GD-12', kind: 'gas', gas: 'methane', unit: 'ppm', profile: 'combustible-gas', interval: '2s' },
+    { id: 'PT-101', kind: 'pressure', unit: 'MPa', profile: 'pressure', interval: '5s' },
+  ],
+};

@@ -1,0 +1,191 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from './ports.js';
+import { StartError, spawnLogged, stopChild, waitReady } from './server-process.js';
+
+export const INFLUXD_BIN = process.env['INFLUXD_BIN'] ?? '/usr/bin/influxd';
+
+export type Row = Record<string, unknown>;
+
+export interface Influxd {
+  readonly url: string;
+  readonly port: number;
+  /** The RPC (backup/restore) port; bound by influxd, so it must be free too. */
+  readonly rpcPort: number;
+  /** Temp dir holding influxd.conf, influxd.log, meta, data and wal. */
+  readonly dir: string;
+  readonly logFile: string;
+  /** SIGTERM, wait for exit, delete the temp dir. Idempotent. */
+  stop(): Promise<void>;
+  /** SIGTERM and wait, keeping the data: an outage until restart(). */
+  stopForOutage(): Promise<void>;
+  /** Stop if running, then start again on the same ports with the same data. */
+  restart(): Promise<void>;
+  /** SIGKILL, keeping the data (the WAL makes acknowledged writes survive). */
+  kill(): Promise<void>;
+  readonly running: boolean;
+  /** Runs InfluxQL; rows are objects keyed by column, with `tags` of grouped series merged in. */
+  query(influxql: string, db?: string): Promise<Row[]>;
+  /** Points in a measurement: count(field), or the largest per-field count(*) when no field is given. */
+  count(db: string, measurement: string, field?: string): Promise<number>;
+  createDatabase(db: string): Promise<void>;
+  /** Writes line protocol with millisecond timestamps (as gaswatch does). */
+  write(db: string, lines: string | string[]): Promise<void>;
+}
+
+function config(dir: string, port: number, rpcPort: number): string {
+  return `reporting-disabled = true
+bind-address = "127.0.0.1:${rpcPort}"
+
+[meta]
+  dir = "${dir}/meta"
+  logging-enabled = false
+
+[data]
+  dir = "${dir}/data"
+  wal-dir = "${dir}/wal"
+  query-log-enabled = false
+
+[monitor]
+  store-enabled = false
+
+[subscriber]
+  enabled = false
+
+[continuous_queries]
+  log-enabled = false
+
+[http]
+  enabled = true
+  bind-address = "127.0.0.1:${port}"
+  log-enabled = false
+  suppress-write-log = true
+  unix-socket-enabled = false
+
+[logging]
+  level = "warn"
+  suppress-logo = true
+`;
+}
+
+interface QueryResponse {
+  results?: Array<{
+    error?: string;
+    series?: Array<{ name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }>;
+  }>;
+  error?: string;
+}
+
+export async function startInfluxd(): Promise<Influxd> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gaswatch-influxd-'));
+  const confFile = path.join(dir, 'influxd.conf');
+  const logFile = path.join(dir, 'influxd.log');
+  let port = 0;
+  let rpcPort = 0;
+  let child: ChildProcess | undefined;
+  let removed = false;
+
+  const ping = async (): Promise<boolean> => {
+    const res = await fetch(`http://127.0.0.1:${port}/ping`, { signal: AbortSignal.timeout(1000) });
+    return res.status === 204;
+  };
+
+  const launch = async (): Promise<void> => {
+    await writeFile(confFile, config(dir, port, rpcPort));
+    child = spawnLogged(INFLUXD_BIN, ['run', '-config', confFile], logFile);
+    await waitReady(`influxd on port ${port}`, child, logFile, ping, 30_000);
+  };
+
+  const halt = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child) await stopChild(child, signal);
+    child = undefined;
+  };
+
+  try {
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      rpcPort = await freePort();
+      if (rpcPort === port) continue;
+      try {
+        await launch();
+        break;
+      } catch (err) {
+        if (!(err instanceof StartError && err.addressInUse) || attempt >= 3) throw err;
+      }
+    }
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+
+  const url = `http://127.0.0.1:${port}`;
+
+  const query = async (influxql: string, db?: string): Promise<Row[]> => {
+    const body = new URLSearchParams({ q: influxql, epoch: 'ms' });
+    if (db !== undefined) body.set('db', db);
+    const res = await fetch(`${url}/query`, { method: 'POST', body });
+    const json = (await res.json()) as QueryResponse;
+    const error = json.error ?? json.results?.find((r) => r.error)?.error;
+    if (!res.ok || error) throw new Error(`influx query failed (${res.status}): ${error ?? 'no detail'}: ${influxql}`);
+    const rows: Row[] = [];
+    for (const result of json.results ?? []) {
+      for (const series of result.series ?? []) {
+        for (const values of series.values) {
+          const row: Row = { ...series.tags };
+          series.columns.forEach((column, i) => {
+            row[column] = values[i];
+          });
+          rows.push(row);
+        }
+      }
+    }
+    return rows;
+  };
+
+  return {
+    url,
+    port,
+    rpcPort,
+    dir,
+    logFile,
+    get running() {
+      return child !== undefined && child.exitCode === null && child.signalCode === null;
+    },
+    async stop() {
+      await halt('SIGTERM');
+      if (!removed) {
+        removed = true;
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    stopForOutage: () => halt('SIGTERM'),
+    kill: () => halt('SIGKILL'),
+    async restart() {
+      if (removed) throw new Error('influxd was stopped for good; start a new one');
+      await halt('SIGTERM');
+      await launch();
+    },
+    query,
+    async count(db, measurement, field) {
+      const what = field === undefined ? 'count(*)' : `count("${field}")`;
+      const rows = await query(`SELECT ${what} FROM "${measurement}"`, db);
+      let max = 0;
+      for (const row of rows) {
+        for (const [key, value] of Object.entries(row)) {
+          if (key.startsWith('count') && typeof value === 'number') max = Math.max(max, value);
+        }
+      }
+      return max;
+    },
+    async createDatabase(db) {
+      await query(`CREATE DATABASE "${db}"`);
+    },
+    async write(db, lines) {
+      const body = Array.isArray(lines) ? lines.join('\n') : lines;
+      const res = await fetch(`${url}/write?db=${encodeURIComponent(db)}&precision=ms`, { method: 'POST', body });
+      if (res.status !== 204) throw new Error(`influx write failed (${res.status}): ${await res.text()}`);
+    },
+  };
+}

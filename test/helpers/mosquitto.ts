@@ -1,0 +1,135 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, portAccepts } from './ports.js';
+import { StartError, spawnLogged, stopChild, waitReady } from './server-process.js';
+
+export const MOSQUITTO_BIN = process.env['MOSQUITTO_BIN'] ?? '/usr/sbin/mosquitto';
+
+export interface MosquittoOptions {
+  /** Keep sessions, queued messages and retained messages on disk across restart(). Default false. */
+  persistence?: boolean;
+  /** Seconds between persistence autosaves (mosquitto default 1800); lower it to survive kill(). */
+  autosaveInterval?: number;
+  /**
+   * Per-client queue of QoS 1/2 messages beyond those in flight. 0 = no maximum (mosquitto.conf(5)).
+   * Default 0: the broker default of 1000 silently drops QoS 1 messages for an offline or slow
+   * persistent session during bursts, which would make loss tests measure the broker, not us.
+   */
+  maxQueued?: number;
+  /** Outgoing QoS 1/2 messages in flight per client; 0 = no maximum. Default 1000 (broker default 20). */
+  maxInflight?: number;
+  /** Publish $SYS every second when true (or every N seconds); default off to keep topics quiet. */
+  sys?: boolean | number;
+}
+
+export interface Mosquitto {
+  readonly url: string;
+  readonly port: number;
+  /** Temp dir holding mosquitto.conf, mosquitto.log and the persistence data. */
+  readonly dir: string;
+  readonly logFile: string;
+  /** SIGTERM (the broker saves its persistence db), wait for exit, delete the temp dir. Idempotent. */
+  stop(): Promise<void>;
+  /** SIGTERM and wait, keeping the dir; clients see the broker go away until restart(). */
+  stopForOutage(): Promise<void>;
+  /** Stop if running, then start again on the same port with the same persistence dir. */
+  restart(): Promise<void>;
+  /** SIGKILL: no persistence save, like a power cut. The dir is kept for restart(). */
+  kill(): Promise<void>;
+  /** The broker log so far, for assertions and failure messages. */
+  log(): Promise<string>;
+  readonly running: boolean;
+}
+
+function config(dir: string, port: number, opts: MosquittoOptions): string {
+  const sys = opts.sys === true ? 1 : opts.sys === false || opts.sys === undefined ? 0 : opts.sys;
+  const lines = [
+    `listener ${port} 127.0.0.1`,
+    'allow_anonymous true',
+    // As root mosquitto drops to the "mosquitto" user, which cannot write our 0700 temp dir.
+    ...(process.getuid?.() === 0 ? ['user root'] : []),
+    `persistence ${opts.persistence ? 'true' : 'false'}`,
+    `persistence_location ${path.join(dir, 'data')}/`,
+    ...(opts.autosaveInterval === undefined ? [] : [`autosave_interval ${opts.autosaveInterval}`]),
+    `max_queued_messages ${opts.maxQueued ?? 0}`,
+    `max_inflight_messages ${opts.maxInflight ?? 1000}`,
+    `sys_interval ${sys}`,
+    'set_tcp_nodelay true',
+    `log_dest file ${path.join(dir, 'mosquitto.log')}`,
+    'log_type error',
+    'log_type warning',
+    'log_type notice',
+    'log_type information',
+    'log_timestamp_format %H:%M:%S',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosquitto> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gaswatch-mosquitto-'));
+  const confFile = path.join(dir, 'mosquitto.conf');
+  const logFile = path.join(dir, 'mosquitto.log');
+  await mkdir(path.join(dir, 'data'));
+  let port = 0;
+  let child: ChildProcess | undefined;
+  let removed = false;
+
+  const launch = async (): Promise<void> => {
+    await writeFile(confFile, config(dir, port, opts));
+    const startedAt = (await readFile(logFile, 'utf8').catch(() => '')).length;
+    child = spawnLogged(MOSQUITTO_BIN, ['-c', confFile], logFile);
+    // The port alone could be answered by a foreign process; the "running" line is ours.
+    await waitReady(`mosquitto on port ${port}`, child, logFile, async () => {
+      const text = await readFile(logFile, 'utf8');
+      return / running$/m.test(text.slice(startedAt)) && (await portAccepts(port));
+    });
+  };
+
+  const halt = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child) await stopChild(child, signal);
+    child = undefined;
+  };
+
+  try {
+    // freePort() races other test workers; on "address in use" try a fresh port.
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      try {
+        await launch();
+        break;
+      } catch (err) {
+        if (!(err instanceof StartError && err.addressInUse) || attempt >= 3) throw err;
+      }
+    }
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    dir,
+    logFile,
+    get running() {
+      return child !== undefined && child.exitCode === null && child.signalCode === null;
+    },
+    async stop() {
+      await halt('SIGTERM');
+      if (!removed) {
+        removed = true;
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    stopForOutage: () => halt('SIGTERM'),
+    kill: () => halt('SIGKILL'),
+    async restart() {
+      if (removed) throw new Error('mosquitto was stopped for good; start a new one');
+      await halt('SIGTERM');
+      await launch();
+    },
+    log: () => readFile(logFile, 'utf8'),
+  };
+}

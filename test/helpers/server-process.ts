@@ -1,0 +1,124 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { sleep } from './wait.js';
+
+/**
+ * Spawning, readiness and stopping shared by the Mosquitto and InfluxDB test servers.
+ * Output goes straight to a log file (no pipes to drain); children still alive when the test
+ * process exits are SIGKILLed so a crashed test file leaves no broker behind.
+ */
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const child of live) child.kill('SIGKILL');
+  });
+}
+
+export function spawnLogged(command: string, args: string[], logFile: string): ChildProcess {
+  installExitHook();
+  const fd = fs.openSync(logFile, 'a');
+  try {
+    const child = spawn(command, args, { stdio: ['ignore', fd, fd] });
+    live.add(child);
+    child.once('exit', () => live.delete(child));
+    // Without a listener a failed spawn (ENOENT) would crash the test process; exitCode stays
+    // null and the readiness wait reports it instead.
+    child.once('error', (err) => {
+      live.delete(child);
+      fs.appendFileSync(logFile, `spawn failed: ${err.message}\n`);
+    });
+    return child;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null || !live.has(child);
+}
+
+export async function logTail(file: string, lines = 30): Promise<string> {
+  try {
+    const text = await readFile(file, 'utf8');
+    return text.trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+export class StartError extends Error {
+  constructor(
+    message: string,
+    readonly log: string,
+  ) {
+    super(`${message}\n--- log tail ---\n${log}`);
+  }
+
+  /** The server could not bind its port: worth retrying on a fresh one. */
+  get addressInUse(): boolean {
+    return /address already in use/i.test(this.log);
+  }
+}
+
+/** Waits until `ready()` holds while the child is alive; throws a StartError with the log tail otherwise. */
+export async function waitReady(
+  name: string,
+  child: ChildProcess,
+  logFile: string,
+  ready: () => Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (hasExited(child)) {
+      throw new StartError(
+        `${name} exited during start (code ${child.exitCode}, signal ${child.signalCode})`,
+        await logTail(logFile),
+      );
+    }
+    if (await ready().catch(() => false)) {
+      // A foreign process on the port could answer while ours is failing; make sure ours is still up.
+      if (!hasExited(child)) return;
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      await waitExit(child, 5000);
+      throw new StartError(`${name} not ready after ${timeoutMs} ms`, await logTail(logFile));
+    }
+    await sleep(25);
+  }
+}
+
+function waitExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (hasExited(child)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.off('exit', onExit);
+      resolve(false);
+    }, timeoutMs);
+    const onExit = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    child.once('exit', onExit);
+  });
+}
+
+/** Sends `signal` and waits for the exit; escalates to SIGKILL if the server hangs in shutdown. */
+export async function stopChild(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  timeoutMs = 15_000,
+): Promise<void> {
+  if (hasExited(child)) return;
+  child.kill(signal);
+  if (await waitExit(child, timeoutMs)) return;
+  child.kill('SIGKILL');
+  await waitExit(child, 5000);
+}
