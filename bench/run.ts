@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: every benchmark in turn; each prints its own figures. Benchmarks that need real
+ * servers (bench/store.ts, bench/e2e.ts) start Mosquitto/InfluxDB like the tests do.
+ */
+import { benchPipeline } from './pipeline.js';
+
+const only = process.argv[2];
+const benches: [string, () => Promise<void>][] = [['pipeline', () => benchPipeline()]];
+try {
+  const store = await import('./store.js');
+  benches.push(['store', () => store.benchStore()]);
+} catch {
+  // bench/store.ts not built
+}
+for (const [name, run] of benches) {
+  if (only && only !== name) continue;
+  console.log(`\n=== ${name}`);
+  await run();
+}
+process.exit(0);
