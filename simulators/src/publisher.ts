@@ -27,9 +27,24 @@ export class WindowedPublisher {
     return this.inFlight;
   }
 
-  /** Resolves once the message is handed to the client (a window slot was free), not when acked. */
-  async publish(topic: string, payload: string): Promise<void> {
-    while (this.inFlight >= this.maxInFlight) await new Promise<void>((r) => this.slotWaiters.push(r));
+  /**
+   * Resolves true once the message is handed to the client (a window slot was free), not when acked;
+   * false, without publishing, when `signal` aborts while waiting for a slot.
+   */
+  async publish(topic: string, payload: string, signal?: AbortSignal): Promise<boolean> {
+    while (this.inFlight >= this.maxInFlight) {
+      if (signal?.aborted) return false;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          signal?.removeEventListener('abort', wake);
+          this.slotWaiters = this.slotWaiters.filter((w) => w !== wake);
+          resolve();
+        };
+        this.slotWaiters.push(wake);
+        signal?.addEventListener('abort', wake, { once: true });
+      });
+    }
+    if (signal?.aborted) return false;
     this.inFlight++;
     this.client.publish(topic, payload, { qos: this.qos }, (err) => {
       this.inFlight--;
@@ -39,9 +54,10 @@ export class WindowedPublisher {
       } else {
         this.acknowledged++;
       }
-      this.slotWaiters.shift()?.();
+      this.slotWaiters[0]?.();
       if (this.inFlight === 0) for (const w of this.drainWaiters.splice(0)) w();
     });
+    return true;
   }
 
   /** Resolves when nothing is in flight, or false after `timeoutMs` with messages still unacknowledged. */
