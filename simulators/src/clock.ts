@@ -33,6 +33,7 @@ export function parseSpeed(text: string): number {
   const s = text.trim().toLowerCase();
   if (s === 'max' || s === 'inf' || s === 'infinity') return Number.POSITIVE_INFINITY;
   const v = Number(s.endsWith('x') ? s.slice(0, -1) : s);
-  if (!(v > 0) || !Number.isFinite(v)) throw new Error(`invalid speed "${text}": a positive number (60 = a minute a second) or max`);
+  if (!(v > 0) || !Number.isFinite(v))
+    throw new Error(`invalid speed "${text}": a positive number (60 = a minute a second) or max`);
   return v;
 }

@@ -2,7 +2,7 @@
  * gaswatch-simulators: simulated gas detectors and pressure transmitters that publish over MQTT in
  * the SPEC §1 wire format, for tests, demos and benchmarks. See README.md.
  */
-export { type FormatOptions } from './channel.js';
+export type { FormatOptions } from './channel.js';
 export { parseSpeed, SimClock } from './clock.js';
 export { formatDuration, parseDuration } from './duration.js';
 export { GARBAGE_KINDS, type GarbageKind, type GarbageTag, garbageVariants, PAYLOAD_LIMIT_BYTES } from './garbage.js';

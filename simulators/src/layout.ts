@@ -116,9 +116,33 @@ const propane = (id: string, asset: string, x: number, y: number): SensorInit =>
  * across the works to the road outside the gate (28 Nov 2018). The CNG tanks lie south, off that line.
  */
 export const ZJK_DEPOT: SiteSpec = site('zjk-depot', 'Zhangjiakou gas storage depot', 'storage', fromWest(1.5), [
-  { id: 'PT-101', kind: 'pressure', asset: 'cng-tank-1', unit: 'MPa', position: { x: 30, y: 5 }, range: [0, 40], model: 'cng-tank' },
-  { id: 'PT-102', kind: 'pressure', asset: 'cng-tank-2', unit: 'MPa', position: { x: 30, y: -25 }, range: [0, 40], model: 'cng-tank' },
-  { id: 'PT-103', kind: 'pressure', asset: 'lng-tank-1', unit: 'MPa', position: { x: -40, y: 10 }, range: [0, 1.6], model: 'lng-tank' },
+  {
+    id: 'PT-101',
+    kind: 'pressure',
+    asset: 'cng-tank-1',
+    unit: 'MPa',
+    position: { x: 30, y: 5 },
+    range: [0, 40],
+    model: 'cng-tank',
+  },
+  {
+    id: 'PT-102',
+    kind: 'pressure',
+    asset: 'cng-tank-2',
+    unit: 'MPa',
+    position: { x: 30, y: -25 },
+    range: [0, 40],
+    model: 'cng-tank',
+  },
+  {
+    id: 'PT-103',
+    kind: 'pressure',
+    asset: 'lng-tank-1',
+    unit: 'MPa',
+    position: { x: -40, y: 10 },
+    range: [0, 1.6],
+    model: 'lng-tank',
+  },
   { id: 'TT-101', kind: 'temperature', asset: 'ambient', unit: 'C', position: { x: -10, y: -30 }, model: 'ambient' },
   methane('GD-11', 'compressor-1', 70, 48),
   methane('GD-12', 'compressor-2', 45, 64),
@@ -132,15 +156,29 @@ export const ZJK_DEPOT: SiteSpec = site('zjk-depot', 'Zhangjiakou gas storage de
  * Filling station with homes beyond its north-east fence. The LPG tank is buried; the dispensers
  * stand 20 m east of it. GD-25 is a %LEL-output head: it exercises the daemon's unit conversion.
  */
-export const HX_STATION: SiteSpec = site('hx-station', 'Huaxing filling station', 'station', { fromDeg: 225, speed: 2 }, [
-  { id: 'PT-201', kind: 'pressure', asset: 'lpg-tank', unit: 'MPa', position: { x: 0, y: 0 }, range: [0, 2.5], model: 'lpg-pressure' },
-  { id: 'LT-201', kind: 'level', asset: 'lpg-tank', unit: '%', position: { x: 0, y: 1 }, model: 'lpg-level' },
-  propane('GD-21', 'dispenser-1', 20, 8),
-  propane('GD-22', 'dispenser-2', 20, -6),
-  propane('GD-23', 'lpg-tank-pit', 1, 0),
-  methane('GD-24', 'cng-dispenser', 20, -20),
-  { ...propane('GD-25', 'fence-homes', 45, 25), wireUnit: '%LEL' },
-]);
+export const HX_STATION: SiteSpec = site(
+  'hx-station',
+  'Huaxing filling station',
+  'station',
+  { fromDeg: 225, speed: 2 },
+  [
+    {
+      id: 'PT-201',
+      kind: 'pressure',
+      asset: 'lpg-tank',
+      unit: 'MPa',
+      position: { x: 0, y: 0 },
+      range: [0, 2.5],
+      model: 'lpg-pressure',
+    },
+    { id: 'LT-201', kind: 'level', asset: 'lpg-tank', unit: '%', position: { x: 0, y: 1 }, model: 'lpg-level' },
+    propane('GD-21', 'dispenser-1', 20, 8),
+    propane('GD-22', 'dispenser-2', 20, -6),
+    propane('GD-23', 'lpg-tank-pit', 1, 0),
+    methane('GD-24', 'cng-dispenser', 20, -20),
+    { ...propane('GD-25', 'fence-homes', 45, 25), wireUnit: '%LEL' },
+  ],
+);
 
 /** The facility every scenario but `load` runs on. */
 export const FACILITY: readonly SiteSpec[] = [ZJK_DEPOT, HX_STATION];
@@ -170,7 +208,10 @@ export function loadLayout(sites: number, sensors: number, intervalMs: number): 
     const id = loadId('load-', i);
     const list: SensorInit[] = [];
     for (let j = 1; j <= sensors; j++) {
-      list.push({ ...methane(loadId('S-', j), 'load', ((j - 1) % 10) * 10, Math.floor((j - 1) / 10) * 10), intervalMs });
+      list.push({
+        ...methane(loadId('S-', j), 'load', ((j - 1) % 10) * 10, Math.floor((j - 1) / 10) * 10),
+        intervalMs,
+      });
     }
     out.push(site(id, `Load site ${i}`, 'station', fromWest(2), list));
   }

@@ -101,14 +101,19 @@ async function execute(o: RunOptions, plan: SimulationPlan, signal: AbortSignal)
   const ownClient = typeof o.broker === 'string';
   const client =
     typeof o.broker === 'string'
-      ? await connectAsync(o.broker, {
-          clientId: o.clientId ?? `gaswatch-sim-${randomBytes(4).toString('hex')}`,
-          clean: true,
-          reconnectPeriod: 1000,
-          connectTimeout: 10_000,
-          username: o.username,
-          password: o.password,
-        })
+      ? await connectAsync(
+          o.broker,
+          {
+            clientId: o.clientId ?? `gaswatch-sim-${randomBytes(4).toString('hex')}`,
+            clean: true,
+            reconnectPeriod: 1000,
+            connectTimeout: 10_000,
+            username: o.username,
+            password: o.password,
+            // Reject when the first attempt fails instead of retrying forever; later drops do reconnect.
+          },
+          false,
+        )
       : o.broker;
 
   const r: RunResult = {

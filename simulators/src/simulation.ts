@@ -125,7 +125,8 @@ function normalise(o: SimulationOptions, defaultDuration: number): ScenarioOptio
   }
   for (const k of ['sites', 'sensors'] as const) {
     const v = o[k];
-    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new Error(`${k} must be a positive integer, got ${v}`);
+    if (v !== undefined && !(Number.isInteger(v) && v > 0))
+      throw new Error(`${k} must be a positive integer, got ${v}`);
   }
   return { seed, startTime, duration, rate: o.rate, sites: o.sites, sensors: o.sensors, target: o.target };
 }

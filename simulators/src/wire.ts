@@ -26,7 +26,7 @@ export function topicOf(site: string, sensor: string): string {
  */
 const DECIMALS: Readonly<Record<string, number>> = {
   ppm: 1,
-  '%LEL': 2,
+  '%LEL': 3,
   '%vol': 4,
   'mg/m3': 1,
   MPa: 3,
@@ -51,7 +51,7 @@ export function fromPpm(ppm: number, unit: string, gas: Gas | undefined): number
       return ppm / 10_000;
     case '%LEL':
       if (gas === undefined) throw new Error('%LEL needs the gas');
-      return ppm / 10_000 / GAS_LEL[gas] * 100;
+      return (ppm / 10_000 / GAS_LEL[gas]) * 100;
     default:
       throw new Error(`the simulator does not convert ppm to ${unit}`);
   }

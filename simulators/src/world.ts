@@ -6,9 +6,9 @@
 import { type SensorSpec, type SiteSpec, sensorKey, type Wind } from './layout.js';
 import type { SimMessage } from './message.js';
 import { detectorBackground } from './models/detector.js';
+import { Drift } from './models/noise.js';
 import { type Leak, NEGLIGIBLE_FACTOR, type PlumePath, plumePath } from './models/plume.js';
 import { ambientAir, cngTank, LpgTank, lngTank, type Signal } from './models/processes.js';
-import { Drift } from './models/noise.js';
 import type { RngFactory } from './rng.js';
 import type { ReadingStatus } from './wire.js';
 
@@ -194,11 +194,6 @@ export class World {
   }
 }
 
-function withNoise(
-  signal: Signal,
-  drift: Drift | undefined,
-  sigma: number,
-  rng: { normal(): number },
-): Signal {
+function withNoise(signal: Signal, drift: Drift | undefined, sigma: number, rng: { normal(): number }): Signal {
   return (t) => signal(t) + (drift?.at(t) ?? 0) + sigma * rng.normal();
 }

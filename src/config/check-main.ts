@@ -20,14 +20,19 @@ export function checkMain(main: MainConfig): PathIssue[] {
   main.operators.forEach((op, i) => {
     const first = seen.get(op.name);
     if (first !== undefined)
-      issues.push({ path: ['operators', i, 'name'], message: `operator "${op.name}" is already declared at operators.${first}` });
+      issues.push({
+        path: ['operators', i, 'name'],
+        message: `operator "${op.name}" is already declared at operators.${first}`,
+      });
     else seen.set(op.name, i);
     if (op.passwordHash === undefined && op.token === undefined)
       issues.push({ path: ['operators', i], message: `operator "${op.name}" needs passwordHash or token to log in` });
   });
-  if (main.alarms.defaultInterval <= 0) issues.push({ path: ['alarms', 'defaultInterval'], message: 'must be longer than 0' });
-  if (main.influx.flushInterval <= 0) issues.push({ path: ['influx', 'flushInterval'], message: 'must be longer than 0' });
+  if (main.alarms.defaultInterval <= 0)
+    issues.push({ path: ['alarms', 'defaultInterval'], message: 'must be longer than 0' });
+  if (main.influx.flushInterval <= 0)
+    issues.push({ path: ['influx', 'flushInterval'], message: 'must be longer than 0' });
   const port = Number(main.http.listen.slice(main.http.listen.lastIndexOf(':') + 1));
-  if (!(port <= 65535)) issues.push({ path: ["http", "listen"], message: `port ${port} is not 0–65535` });
+  if (!(port <= 65535)) issues.push({ path: ['http', 'listen'], message: `port ${port} is not 0–65535` });
   return issues;
 }

@@ -11,7 +11,7 @@ import type { ProfileConfig } from './schema.js';
 import { didYouMean } from './suggest.js';
 
 /**
- * GB/T 50493-2019 §5.5.2: the first-level alarm of a combustible gas detector is set at ≤ 25 %LEL,
+ * GB/T 50493-2019: the first-level alarm of a combustible gas detector is set at ≤ 25 %LEL,
  * the second level at ≤ 50 %LEL. Setpoints above need `exceedsStandard: "<reason>"`.
  */
 export const GBT_50493_CAPS = { hi: 25, hihi: 50 } as const;
@@ -33,10 +33,12 @@ export function unknownUnit(unit: string, kind?: SensorKind): string {
   return `unknown unit "${unit}"${didYouMean(unit, pool)}${kind ? ` (a ${kind} unit is one of ${pool.join(', ')})` : ''}`;
 }
 
-export function capMessage(cond: 'hi' | 'hihi', written: string, pctLel: number, extra = ''): string {
+/** `written` is the setpoint as the operator wrote it; `gas` is named when it was not in %LEL. */
+export function capMessage(cond: 'hi' | 'hihi', written: string, pctLel: number, gas?: string): string {
+  const asLel = gas === undefined ? '' : ` of ${gas} (${pctLel.toFixed(1)} %LEL)`;
   return (
-    `${cond} ${written}${extra} is above the GB/T 50493-2019 ${GBT_LEVEL[cond]} cap of ${GBT_50493_CAPS[cond]} %LEL ` +
-    `(${fmt(pctLel)} %LEL): lower it, or give the reason in exceedsStandard: "…"`
+    `${cond} ${written}${asLel} is above the GB/T 50493-2019 ${GBT_LEVEL[cond]} cap of ` +
+    `${GBT_50493_CAPS[cond]} %LEL: lower it, or give the reason in exceedsStandard: "…"`
   );
 }
 
@@ -78,7 +80,12 @@ export function checkProfile(name: string, p: ProfileConfig): PathIssue[] {
       comparable = false;
       continue;
     }
-    if ((cond === 'hi' || cond === 'hihi') && spUnit === '%LEL' && sp.value > GBT_50493_CAPS[cond] && !sp.exceedsStandard)
+    if (
+      (cond === 'hi' || cond === 'hihi') &&
+      spUnit === '%LEL' &&
+      sp.value > GBT_50493_CAPS[cond] &&
+      !sp.exceedsStandard
+    )
       add(['setpoints', cond, 'value'], capMessage(cond, `${fmt(sp.value)} %LEL`, sp.value));
     const r = convert(sp.value, spUnit, unit, { kind });
     if (r.ok) values.push({ cond, v: r.value, shown: `${fmt(sp.value)} ${spUnit}` });

@@ -48,7 +48,9 @@ export function summary(config: LoadedConfig, now: number): string {
   const above = aboveStandard(sites);
   if (above.length) lines.push(`  above GB/T 50493 caps by exceedsStandard: ${above.join(', ')}`);
   const active = sites.flatMap((s) =>
-    s.maintenance.filter((w) => now >= w.from && now < w.to).map((w) => `${s.id} (${w.sensors?.join(', ') ?? 'whole site'})`),
+    s.maintenance
+      .filter((w) => now >= w.from && now < w.to)
+      .map((w) => `${s.id} (${w.sensors?.join(', ') ?? 'whole site'})`),
   );
   if (active.length) lines.push(`  in a maintenance window now: ${active.join('; ')}`);
   return `${lines.join('\n')}\n`;
@@ -78,10 +80,7 @@ function aboveStandard(sites: SiteDef[]): string[] {
  * Prints the JSON Schema of one config file kind (default the main file), or with `write` writes
  * all three into that directory (how config/schema/ is regenerated).
  */
-export async function schemaCommand(
-  out: CommandOutput,
-  opts: { kind?: string; write?: string } = {},
-): Promise<number> {
+export async function schemaCommand(out: CommandOutput, opts: { kind?: string; write?: string } = {}): Promise<number> {
   if (opts.write !== undefined) {
     await mkdir(opts.write, { recursive: true });
     for (const kind of Object.keys(SCHEMA_KINDS) as SchemaKind[]) {

@@ -15,7 +15,11 @@ function nameRegex(base: string): RegExp {
 /** Does `file` (absolute) match `pattern` (absolute)? Hidden files (editor swap files) never match. */
 export function matchesGlob(file: string, pattern: string): boolean {
   const name = path.basename(file);
-  return path.dirname(file) === path.dirname(pattern) && !name.startsWith('.') && nameRegex(path.basename(pattern)).test(name);
+  return (
+    path.dirname(file) === path.dirname(pattern) &&
+    !name.startsWith('.') &&
+    nameRegex(path.basename(pattern)).test(name)
+  );
 }
 
 /** Absolute, sorted paths of the files matching `pattern` (absolute; `*` and `?` in the last segment). */

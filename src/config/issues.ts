@@ -27,8 +27,9 @@ export function formatPath(path: IssuePath): string {
   return path.length === 0 ? '(root)' : path.join('.');
 }
 
-export function formatIssue(i: LoadIssue & { pos: Pos }): string {
-  return `${i.file}:${i.pos.line}:${i.pos.col}  ${i.label ?? formatPath(i.path)}  ${i.message}`;
+/** The message alone passes through `redact`: file names and paths are the operator's own words. */
+export function formatIssue(i: LoadIssue & { pos: Pos }, secrets: ReadonlySet<string> = new Set()): string {
+  return `${i.file}:${i.pos.line}:${i.pos.col}  ${i.label ?? formatPath(i.path)}  ${redact(i.message, secrets)}`;
 }
 
 /**
@@ -59,6 +60,6 @@ export function sortIssues<T extends LoadIssue & { pos: Pos }>(issues: T[], file
  */
 export function redact(text: string, secrets: ReadonlySet<string>): string {
   let out = text;
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (s.length >= 3) out = out.split(s).join('***');
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (s.length >= 4) out = out.split(s).join('***');
   return out;
 }

@@ -7,7 +7,11 @@ import { Main, ProfilesFile, Site } from './schema.js';
 
 export const SCHEMA_KINDS = {
   main: { file: 'gaswatch.schema.json', schema: Main, title: 'gaswatch main config (gaswatch.yaml)' },
-  profiles: { file: 'profiles.schema.json', schema: ProfilesFile, title: 'gaswatch threshold profiles (profiles.yaml)' },
+  profiles: {
+    file: 'profiles.schema.json',
+    schema: ProfilesFile,
+    title: 'gaswatch threshold profiles (profiles.yaml)',
+  },
   site: { file: 'site.schema.json', schema: Site, title: 'gaswatch site (sites/*.yaml)' },
 } as const;
 export type SchemaKind = keyof typeof SCHEMA_KINDS;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { SiteDef } from '../domain/sensor.js';
 import { checkMain } from './check-main.js';
 import { expandGlob } from './glob.js';
-import { formatIssue, type IssuePath, type LoadIssue, type Pos, redact, sortIssues } from './issues.js';
+import { formatIssue, type IssuePath, type LoadIssue, type Pos, sortIssues } from './issues.js';
 import { resolveSites, type SiteDocument } from './resolve.js';
 import { Id, Main, type MainConfig, Profile, type ProfileConfig, Sensor, Site } from './schema.js';
 import { locate, readSource, type SourceFile } from './source.js';
@@ -39,7 +39,13 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
     sources.set(src.display, src);
     return src;
   };
-  const zod = (src: SourceFile, error: Parameters<typeof fromZod>[0], schema: unknown, data: unknown, base: IssuePath = []) =>
+  const zod = (
+    src: SourceFile,
+    error: Parameters<typeof fromZod>[0],
+    schema: unknown,
+    data: unknown,
+    base: IssuePath = [],
+  ) =>
     issues.push(
       ...fromZod(error, {
         file: src.display,
@@ -54,6 +60,8 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   // Main file. When it is invalid, its own `sites:`/`profiles:` are still followed so that the
   // errors of those files are reported in the same run.
   const mainSrc = await read(abs);
+  // Without a readable main file there is no telling where the profiles and sites are.
+  if (!mainSrc.doc || mainSrc.doc.errors.length > 0) return failure(issues, sources, secrets);
   let main: MainConfig | undefined;
   const rawMain = mainSrc.data ?? (mainSrc.doc ? {} : undefined);
   if (rawMain !== undefined) {
@@ -123,15 +131,7 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   });
   issues.push(...resolved.issues);
 
-  if (issues.length > 0) {
-    const located = issues.map((i) => {
-      const src = sources.get(i.file);
-      const pos: Pos = i.pos ?? (src ? locate(src, i.path, i.at) : { line: 1, col: 1 });
-      return { ...i, pos };
-    });
-    const order = [...sources.keys()];
-    return { ok: false, errors: sortIssues(located, order).map((i) => redact(formatIssue(i), secrets)) };
-  }
+  if (issues.length > 0) return failure(issues, sources, secrets);
   const secretFiles = [...sources.values()].flatMap((s) => s.secretFiles);
   return {
     ok: true,
@@ -143,6 +143,15 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
       files: [...new Set([abs, profSrc.abs, ...siteAbs, ...secretFiles])],
     },
   };
+}
+
+function failure(issues: LoadIssue[], sources: Map<string, SourceFile>, secrets: Set<string>): LoadResult {
+  const located = issues.map((i) => {
+    const src = sources.get(i.file);
+    const pos: Pos = i.pos ?? (src ? locate(src, i.path, i.at) : { line: 1, col: 1 });
+    return { ...i, pos };
+  });
+  return { ok: false, errors: sortIssues(located, [...sources.keys()]).map((i) => formatIssue(i, secrets)) };
 }
 
 /**

@@ -4,10 +4,11 @@
  * reported at the sensor's own key when the sensor's config causes them, and at its `profile:` key
  * when only the combination is wrong (a ppm profile above the %LEL cap for this gas).
  */
-import type { LevelSetpointDef, RocDef, SensorDef } from '../domain/sensor.js';
-import { LEVEL_CONDITIONS, type LevelCondition, type Priority } from '../domain/types.js';
+import type { RocDef, SensorDef } from '../domain/sensor.js';
+import { LEVEL_CONDITIONS, type Priority } from '../domain/types.js';
 import { canonicalUnit, convert, GAS_TABLE, MA, UNITS_BY_KIND, type UnitContext } from '../domain/units.js';
-import { capMessage, fmt, GBT_50493_CAPS, unknownUnit } from './check-profile.js';
+import { checkLevels, type Resolved } from './check-levels.js';
+import { capMessage, fmt, GBT_50493_CAPS, kindOfUnit, unknownUnit } from './check-profile.js';
 import type { IssuePath } from './issues.js';
 import type { MainConfig, ProfileConfig, SensorConfig } from './schema.js';
 import { didYouMean } from './suggest.js';
@@ -21,17 +22,14 @@ export interface SensorInput {
   broken: ReadonlySet<string>;
 }
 
-type Report = (path: IssuePath, message: string) => void;
+export type Report = (path: IssuePath, message: string) => void;
 
-interface Resolved {
-  def: LevelSetpointDef;
-  /** The sensor itself sets this setpoint's value or unit. */
-  own: boolean;
-  path: IssuePath;
-  shown: string;
-}
-
-export function resolveSensor(input: SensorInput, site: string, sc: SensorConfig, report: Report): SensorDef | undefined {
+export function resolveSensor(
+  input: SensorInput,
+  site: string,
+  sc: SensorConfig,
+  report: Report,
+): SensorDef | undefined {
   let ok = true;
   const fail: Report = (p, m) => {
     ok = false;
@@ -40,9 +38,13 @@ export function resolveSensor(input: SensorInput, site: string, sc: SensorConfig
   const kindUnits = UNITS_BY_KIND[sc.kind];
   const unit = canonicalUnit(sc.unit);
   if (unit === MA)
-    fail(['unit'], `"mA" is the raw loop current: set unit to what the loop measures (${kindUnits.join(', ')}) and scale`);
+    fail(
+      ['unit'],
+      `"mA" is the raw loop current: set unit to what the loop measures (${kindUnits.join(', ')}) and scale`,
+    );
   else if (unit === undefined) fail(['unit'], unknownUnit(sc.unit, sc.kind));
-  else if (!kindUnits.includes(unit)) fail(['unit'], `"${sc.unit}" is not a ${sc.kind} unit: use one of ${kindUnits.join(', ')}`);
+  else if (!kindUnits.includes(unit))
+    fail(['unit'], `"${sc.unit}" is not a ${sc.kind} unit: use one of ${kindUnits.join(', ')}`);
 
   let { lel, molarMass } = sc;
   const gases = Object.keys(GAS_TABLE);
@@ -51,7 +53,10 @@ export function resolveSensor(input: SensorInput, site: string, sc: SensorConfig
     if (sc.gas === undefined && sc.lel === undefined)
       fail(['gas'], `a gas sensor needs gas (${gases.join(', ')}) or lel (its LEL in %vol)`);
     else if (sc.gas !== undefined && !known && sc.lel === undefined)
-      fail(['gas'], `unknown gas "${sc.gas}"${didYouMean(sc.gas, gases)}: use one of ${gases.join(', ')}, or give its LEL in %vol with lel`);
+      fail(
+        ['gas'],
+        `unknown gas "${sc.gas}"${didYouMean(sc.gas, gases)}: use one of ${gases.join(', ')}, or give its LEL in %vol with lel`,
+      );
     lel ??= known?.lel;
     molarMass ??= known?.molarMass;
   } else
@@ -75,14 +80,23 @@ export function resolveSensor(input: SensorInput, site: string, sc: SensorConfig
   if (!ok || unit === undefined) return undefined;
 
   const uctx: UnitContext = { kind: sc.kind, lel, molarMass };
+  // Rounded to 12 significant digits: 40 %LEL of methane must be 17600 ppm, not 17600.000000000004,
+  // or a reading of exactly 17600 ppm would not reach the setpoint.
   const toSensor = (v: number, from: string): number | string => {
     const r = convert(v, from, unit, uctx);
-    return r.ok ? r.value : r.reason;
+    return r.ok ? Number(r.value.toPrecision(12)) : r.reason;
   };
   const profileUnit = profile ? (canonicalUnit(profile.unit) as string) : unit;
   const ofProfile = `profile "${pname}"`;
-  if (profile && typeof toSensor(1, profileUnit) === 'string') {
-    fail(['profile'], `${ofProfile} is written in ${profileUnit}, which a ${sc.kind} sensor in ${unit} cannot use: ${toSensor(1, profileUnit)}`);
+  const unusable = profile ? toSensor(1, profileUnit) : 0;
+  if (typeof unusable === 'string') {
+    const kind = kindOfUnit(profileUnit);
+    fail(
+      ['profile'],
+      kind !== sc.kind
+        ? `${ofProfile} is for ${kind} sensors (${profileUnit}), not for a ${sc.kind} sensor`
+        : `${ofProfile} is written in ${profileUnit}, which this sensor in ${unit} cannot use: ${unusable}`,
+    );
     return undefined;
   }
 
@@ -100,10 +114,14 @@ export function resolveSensor(input: SensorInput, site: string, sc: SensorConfig
   if (sc.range) {
     if (sc.range[0] < sc.range[1]) range = sc.range;
     else fail(['range'], `range [${sc.range[0]}, ${sc.range[1]}] must have min < max`);
-  } else if (profile?.range) range = [toSensor(profile.range[0], profileUnit), toSensor(profile.range[1], profileUnit)] as [number, number];
-  if (sc.scale && !(sc.scale[0] < sc.scale[1])) fail(['scale'], `scale [${sc.scale[0]}, ${sc.scale[1]}] must have min < max`);
+  } else if (profile?.range)
+    range = [toSensor(profile.range[0], profileUnit), toSensor(profile.range[1], profileUnit)] as [number, number];
+  if (sc.scale && !(sc.scale[0] < sc.scale[1]))
+    fail(['scale'], `scale [${sc.scale[0]}, ${sc.scale[1]}] must have min < max`);
 
   const resolved: Resolved[] = [];
+  // Ordering and range are only checked on a complete set: a gap would compare the wrong pair.
+  let incomplete = false;
   for (const condition of LEVEL_CONDITIONS) {
     const base = profile?.setpoints[condition];
     const over = sc.setpoints?.[condition];
@@ -111,32 +129,46 @@ export function resolveSensor(input: SensorInput, site: string, sc: SensorConfig
     const here: IssuePath = ['setpoints', condition];
     const merged = { ...base, ...over };
     if (merged.value === undefined || merged.priority === undefined) {
-      fail(here, `${condition} needs value and priority: ${profile ? `${ofProfile} has no ${condition}` : 'the sensor has no profile'}`);
+      incomplete = true;
+      fail(
+        here,
+        `${condition} needs value and priority: ${profile ? `${ofProfile} has no ${condition}` : 'the sensor has no profile'}`,
+      );
       continue;
     }
     const spRaw = merged.unit ?? profile?.unit ?? sc.unit;
     const spUnit = canonicalUnit(spRaw);
     const ownUnit = over?.unit !== undefined;
     if (spUnit === undefined) {
+      incomplete = true;
       fail([...here, 'unit'], unknownUnit(spRaw, sc.kind));
       continue;
     }
     const value = toSensor(merged.value, spUnit);
     if (typeof value === 'string') {
-      fail(
-        ownUnit ? [...here, 'unit'] : ['profile'],
-        `${ownUnit ? `"${spRaw}"` : `${ofProfile} writes ${condition} in ${spUnit}, which`} cannot be used for a ${sc.kind} sensor in ${unit}: ${value}`,
-      );
+      incomplete = true;
+      const why = kindUnits.includes(spUnit) ? value : `${spUnit} is not a ${sc.kind} unit (${kindUnits.join(', ')})`;
+      if (ownUnit) fail([...here, 'unit'], `"${spRaw}" cannot be used for this sensor in ${unit}: ${why}`);
+      else
+        fail(
+          ['profile'],
+          `${ofProfile} writes ${condition} in ${spUnit}, which this sensor in ${unit} cannot use: ${why}`,
+        );
       continue;
     }
     const own = over?.value !== undefined || ownUnit;
     const path: IssuePath = own ? [...here, over?.value !== undefined ? 'value' : 'unit'] : ['profile'];
     const written = `${fmt(merged.value)} ${spUnit}`;
     const shown = spUnit === unit ? written : `${written} (${fmt(value)} ${unit})`;
-    if (sc.kind === 'gas' && lel !== undefined && (condition === 'hi' || condition === 'hihi') && !merged.exceedsStandard) {
+    if (
+      sc.kind === 'gas' &&
+      lel !== undefined &&
+      (condition === 'hi' || condition === 'hihi') &&
+      !merged.exceedsStandard
+    ) {
       const pct = convert(merged.value, spUnit, '%LEL', uctx);
       if (pct.ok && pct.value > GBT_50493_CAPS[condition] * (1 + 1e-9)) {
-        const msg = capMessage(condition, written, pct.value, spUnit === '%LEL' ? '' : ` of ${sc.gas ?? 'this gas'}`);
+        const msg = capMessage(condition, written, pct.value, spUnit === '%LEL' ? undefined : (sc.gas ?? 'this gas'));
         fail(path, own ? msg : `${ofProfile}: ${msg}`);
       }
     }
@@ -150,7 +182,7 @@ export function resolveSensor(input: SensorInput, site: string, sc: SensorConfig
         condition,
         priority: merged.priority,
         value,
-        deadband: Math.abs(value - below),
+        deadband: Number(Math.abs(value - below).toPrecision(12)),
         onDelay: merged.onDelay ?? sc.onDelay ?? profile?.onDelay ?? 0,
         offDelay: merged.offDelay ?? sc.offDelay ?? profile?.offDelay ?? 0,
         latch: merged.latch ?? false,
@@ -159,7 +191,7 @@ export function resolveSensor(input: SensorInput, site: string, sc: SensorConfig
       },
     });
   }
-  if (ok) checkLevels(resolved, range, sc.range !== undefined, unit, ofProfile, fail);
+  if (!incomplete) checkLevels(resolved, range, sc.range !== undefined, unit, ofProfile, fail);
 
   let roc: RocDef | undefined;
   const rocCfg = sc.roc === null ? undefined : (sc.roc ?? profile?.roc);
@@ -175,7 +207,10 @@ export function resolveSensor(input: SensorInput, site: string, sc: SensorConfig
       const a = toSensor(d, rocUnit);
       const b = toSensor(0, rocUnit);
       if (typeof a === 'string' || typeof b === 'string') {
-        fail(at, `roc in ${rocUnit} cannot be used for a ${sc.kind} sensor in ${unit}: ${typeof a === 'string' ? a : b}`);
+        fail(
+          at,
+          `roc in ${rocUnit} cannot be used for a ${sc.kind} sensor in ${unit}: ${typeof a === 'string' ? a : b}`,
+        );
         return undefined;
       }
       return Math.abs(a - b);
@@ -212,34 +247,4 @@ export function resolveSensor(input: SensorInput, site: string, sc: SensorConfig
     roc,
     maintenance: sc.maintenance ?? false,
   };
-}
-
-/** lolo < lo < hi < hihi, all inside the range: blamed on whichever the sensor itself wrote. */
-function checkLevels(
-  levels: Resolved[],
-  range: readonly [number, number] | undefined,
-  ownRange: boolean,
-  unit: string,
-  ofProfile: string,
-  fail: Report,
-): void {
-  const cond = (r: Resolved): LevelCondition => r.def.condition;
-  for (let i = 1; i < levels.length; i++) {
-    const a = levels[i - 1] as Resolved;
-    const b = levels[i] as Resolved;
-    if (a.def.value < b.def.value) continue;
-    const order = '(setpoints go lolo < lo < hi < hihi)';
-    if (b.own) fail(b.path, `${cond(b)} ${b.shown} must be above ${cond(a)} ${a.shown} ${order}`);
-    else if (a.own) fail(a.path, `${cond(a)} ${a.shown} must be below ${cond(b)} ${b.shown} ${order}`);
-    else fail(['profile'], `${ofProfile}: ${cond(b)} ${b.shown} must be above ${cond(a)} ${a.shown} ${order}`);
-  }
-  if (!range) return;
-  const tol = 1e-9 * Math.max(1, Math.abs(range[0]), Math.abs(range[1]));
-  const r = `[${fmt(range[0])}, ${fmt(range[1])}] ${unit}`;
-  for (const s of levels) {
-    if (s.def.value >= range[0] - tol && s.def.value <= range[1] + tol) continue;
-    if (s.own) fail(s.path, `${cond(s)} ${s.shown} is outside the sensor range ${r}: it could never be reached`);
-    else if (ownRange) fail(['range'], `range ${r} does not contain ${cond(s)} ${s.shown} of ${ofProfile}`);
-    else fail(['profile'], `${ofProfile}: ${cond(s)} ${s.shown} is outside the range ${r}`);
-  }
 }

@@ -7,8 +7,8 @@
 import type { SensorDef, SiteDef } from '../domain/sensor.js';
 import { checkProfile } from './check-profile.js';
 import { resolveSensor } from './resolve-sensor.js';
-import { didYouMean } from './suggest.js';
 import type { MainConfig, ProfileConfig, SiteConfig } from './schema.js';
+import { didYouMean } from './suggest.js';
 
 export interface ConfigIssue {
   file: string;
@@ -61,7 +61,11 @@ export function resolveSites(input: ResolveInput): { sites: Map<string, SiteDef>
       const at = (...p: (string | number)[]) => ['sensors', i, ...p];
       const first = firstIndex.get(sc.id);
       if (first !== undefined) {
-        issues.push({ file, path: at('id'), message: `duplicate sensor id "${sc.id}": already used by sensors.${first}` });
+        issues.push({
+          file,
+          path: at('id'),
+          message: `duplicate sensor id "${sc.id}": already used by sensors.${first}`,
+        });
         return;
       }
       firstIndex.set(sc.id, i);
@@ -80,10 +84,18 @@ export function resolveSites(input: ResolveInput): { sites: Map<string, SiteDef>
             message: `"${w[key]}" is not an ISO-8601 time such as 2026-03-02T08:00:00+08:00`,
           });
       if (times.from >= times.to)
-        issues.push({ file, path: ['maintenance', i, 'to'], message: `the window must end after it starts (${w.from})` });
+        issues.push({
+          file,
+          path: ['maintenance', i, 'to'],
+          message: `the window must end after it starts (${w.from})`,
+        });
       for (const [j, s] of (w.sensors ?? []).entries())
         if (!firstIndex.has(s))
-          issues.push({ file, path: ['maintenance', i, 'sensors', j], message: `no sensor "${s}" in site ${site.id}${didYouMean(s, firstIndex.keys())}` });
+          issues.push({
+            file,
+            path: ['maintenance', i, 'sensors', j],
+            message: `no sensor "${s}" in site ${site.id}${didYouMean(s, firstIndex.keys())}`,
+          });
     });
     site.responsible.forEach((r, i) => {
       if (r.escalateAfter <= 0)

@@ -9,10 +9,13 @@ import { z } from 'zod';
 import { PRIORITIES, READING_STATUSES, SENSOR_KINDS } from '../domain/types.js';
 import { parseDuration, parseSize } from './units-parse.js';
 
+const DURATION_HINT = 'expected a duration such as 500ms, 5s, 10m, 2h, 1d';
+const SIZE_HINT = 'expected a size such as 256KiB, 512MB, 1GB';
+
 /** A duration as `500ms`, `5s`, `10m`, `2h`, `1d` (or a number of milliseconds); parsed to ms. */
 export const Duration = z
-  .union([z.number().nonnegative(), z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/)], {
-    error: 'expected a duration such as 500ms, 5s, 10m, 2h, 1d',
+  .union([z.number().nonnegative(), z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/, DURATION_HINT)], {
+    error: DURATION_HINT,
   })
   .transform((v) => (typeof v === 'number' ? v : (parseDuration(v) as number)))
   .describe('A duration: 500ms, 5s, 10m, 2h, 1d (a bare number is milliseconds)');
@@ -20,8 +23,11 @@ export const Duration = z
 /** A size as `512MB`, `1GB` (or a number of bytes); parsed to bytes. */
 export const Size = z
   .union(
-    [z.number().int().nonnegative(), z.string().regex(/^\s*\d+(\.\d+)?\s*(B|KB|KiB|MB|MiB|GB|GiB|TB|TiB)?\s*$/i)],
-    { error: 'expected a size such as 256KiB, 512MB, 1GB' },
+    [
+      z.number().int().nonnegative(),
+      z.string().regex(/^\s*\d+(\.\d+)?\s*(B|KB|KiB|MB|MiB|GB|GiB|TB|TiB)?\s*$/i, SIZE_HINT),
+    ],
+    { error: SIZE_HINT },
   )
   .transform((v) => (typeof v === 'number' ? v : (parseSize(v) as number)))
   .describe('A size: 256KiB, 512MB, 1GB (binary multiples; a bare number is bytes)');
@@ -46,7 +52,9 @@ const setpointFields = {
     .number()
     .nonnegative()
     .optional()
-    .describe('Hysteresis, in the setpoint unit: a hi alarm clears below value − deadband, a lo alarm above value + deadband'),
+    .describe(
+      'Hysteresis, in the setpoint unit: a hi alarm clears below value − deadband, a lo alarm above value + deadband',
+    ),
   onDelay: Duration.optional().describe('The value must stay past the setpoint this long before the alarm raises'),
   offDelay: Duration.optional().describe('The value must stay back inside this long before the alarm clears'),
   latch: z
@@ -131,7 +139,11 @@ export const Sensor = z
       .string()
       .optional()
       .describe('Gas of a gas sensor: methane, propane, butane, hydrogen, ethylene, vinyl chloride (or give `lel`)'),
-    lel: z.number().positive().optional().describe('LEL in %vol, overriding the gas table (e.g. methane calibrated at 5.0)'),
+    lel: z
+      .number()
+      .positive()
+      .optional()
+      .describe('LEL in %vol, overriding the gas table (e.g. methane calibrated at 5.0)'),
     molarMass: z.number().positive().optional().describe('Molar mass in g/mol, needed for mg/m3 of an unlisted gas'),
     profile: Id.optional().describe('Name of a profile in profiles.yaml'),
     interval: Duration.optional().describe('How often the sensor publishes (default alarms.defaultInterval)'),
@@ -194,8 +206,7 @@ export const Operator = z
   })
   .describe('A console/API user');
 
-const urlOf = (schemes: string, extra = '') =>
-  new RegExp(`^(${extra ? `${extra}|` : ''}(${schemes})://[^\\s]+)$`);
+const urlOf = (schemes: string, extra = '') => new RegExp(`^(${extra ? `${extra}|` : ''}(${schemes})://[^\\s]+)$`);
 
 export const Main = z
   .strictObject({
@@ -203,10 +214,17 @@ export const Main = z
       .strictObject({
         url: z
           .string()
-          .regex(urlOf('mqtt|mqtts|tcp|tls|ws|wss', 'embedded'), 'expected mqtt://host:port, mqtts://…, ws://… or embedded')
+          .regex(
+            urlOf('mqtt|mqtts|tcp|tls|ws|wss', 'embedded'),
+            'expected mqtt://host:port, mqtts://…, ws://… or embedded',
+          )
           .default('mqtt://127.0.0.1:1883')
           .describe('Broker URL, or "embedded" for an in-process broker'),
-        clientId: z.string().min(1).default('gaswatch-1').describe('Stable client id: the broker keeps our session by it'),
+        clientId: z
+          .string()
+          .min(1)
+          .default('gaswatch-1')
+          .describe('Stable client id: the broker keeps our session by it'),
         username: z.string().optional().describe('Broker user (use ${env:…} or ${file:…})'),
         password: z.string().optional().describe('Broker password (use ${env:…} or ${file:…})'),
         topics: z

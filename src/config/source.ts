@@ -60,7 +60,12 @@ export async function readSource(
   const doc = parseDocument(text, { lineCounter: src.lines, merge: true, prettyErrors: true });
   src.doc = doc;
   if (doc.errors.length > 0) {
-    for (const e of doc.errors)
+    // The parser often reports one slip several times at the same spot; the first says it best.
+    const seen = new Set<string>();
+    for (const e of doc.errors) {
+      const at = `${e.linePos?.[0]?.line}:${e.linePos?.[0]?.col}`;
+      if (seen.has(at)) continue;
+      seen.add(at);
       issues.push({
         file: display,
         path: [],
@@ -69,6 +74,7 @@ export async function readSource(
         // The first line without the " at line X, column Y" the position column already says.
         message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''),
       });
+    }
     return src;
   }
   const sub = await substitute(doc, path.dirname(abs), env, secrets, (p, message) =>

@@ -34,7 +34,7 @@ export async function substitute(
 ): Promise<SubstitutionResult> {
   const result: SubstitutionResult = { secretPaths: [], failedPaths: [], files: [] };
 
-  const expand = async (text: string, at: IssuePath): Promise<void | string> => {
+  const expand = async (text: string, at: IssuePath): Promise<string | undefined> => {
     let out = '';
     let last = 0;
     let secret = false;
@@ -73,7 +73,10 @@ export async function substitute(
         }
       } else {
         failed = true;
-        report(at, `unknown substitution "\${${scheme}:…}"${didYouMean(scheme, SCHEMES)}: use \${env:NAME} or \${file:PATH}`);
+        report(
+          at,
+          `unknown substitution "\${${scheme}:…}"${didYouMean(scheme, SCHEMES)}: use \${env:NAME} or \${file:PATH}`,
+        );
       }
     }
     if (secret) result.secretPaths.push(at);

@@ -60,6 +60,11 @@ function valueAt(data: unknown, at: IssuePath): unknown {
   return v;
 }
 
+function hasKey(data: unknown, at: IssuePath): boolean {
+  const parent = valueAt(data, at.slice(0, -1));
+  return typeof parent === 'object' && parent !== null && String(at.at(-1)) in parent;
+}
+
 /** A short, safe description of what the operator wrote. */
 function shown(v: unknown, hide: boolean): string {
   if (v === null) return 'null (an empty value)';
@@ -115,10 +120,15 @@ function messageFor(
   ctx: ZodIssueContext,
   push: (message: string, extra?: Partial<LoadIssue>) => void,
 ): void {
+  // zod reports an absent key as a wrong type, a wrong enum value or a failed union, by its schema.
+  const absent = ['invalid_type', 'invalid_value', 'invalid_union'].includes(iss.code);
+  if (absent && value === undefined && rel.length > 0 && !hasKey(ctx.data, rel)) {
+    push(`missing required key "${String(rel.at(-1))}"`);
+    return;
+  }
   switch (iss.code) {
     case 'invalid_type':
-      if (value === undefined) push(`missing required key "${String(rel.at(-1) ?? '')}"`);
-      else push(`expected ${EXPECTED[iss.expected] ?? iss.expected}, got ${shown(value, hide)}`);
+      push(`expected ${EXPECTED[iss.expected] ?? iss.expected}, got ${shown(value, hide)}`);
       return;
     case 'invalid_union': {
       // Unions with a message of their own (durations, sizes) say what is expected in words.
@@ -157,7 +167,9 @@ function messageFor(
     case 'too_small':
     case 'too_big': {
       const small = iss.code === 'too_small';
-      const bound = small ? (iss as { minimum: number | bigint }).minimum : (iss as { maximum: number | bigint }).maximum;
+      const bound = small
+        ? (iss as { minimum: number | bigint }).minimum
+        : (iss as { maximum: number | bigint }).maximum;
       const op = small ? (iss.inclusive ? '≥' : '>') : iss.inclusive ? '≤' : '<';
       if (iss.origin === 'string' && small && Number(bound) === 1) push('must not be empty');
       else if (iss.origin === 'array')

@@ -24,8 +24,9 @@ export async function hashPasswordCommand(io: PasswordCommandIo = {}): Promise<n
   let password: string;
   try {
     if (stdin.isTTY && stdin.setRawMode) {
-      password = await promptHidden(stdin, stderr, 'Password: ');
-      const again = await promptHidden(stdin, stderr, 'Repeat password: ');
+      const reader = new HiddenLineReader(stdin, stderr);
+      password = await reader.prompt('Password: ');
+      const again = await reader.prompt('Repeat password: ');
       if (again !== password) {
         stderr.write('hash-password: the passwords differ\n');
         return 1;
@@ -56,33 +57,47 @@ async function readAll(stream: Readable): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Reads one line in raw mode, echoing nothing; Ctrl-C and Ctrl-D abort. */
-function promptHidden(
-  stdin: Readable & { setRawMode?: (raw: boolean) => unknown },
-  out: Writable,
-  prompt: string,
-): Promise<string> {
-  out.write(prompt);
-  stdin.setRawMode?.(true);
-  stdin.resume();
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const done = (err: Error | undefined) => {
-      stdin.off('data', onData);
-      stdin.setRawMode?.(false);
-      stdin.pause();
-      out.write('\n');
-      if (err) reject(err);
-      else resolve(buf);
-    };
-    const onData = (chunk: Buffer | string) => {
-      for (const ch of chunk.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') return done(undefined);
-        if (ch === '\u0003' || ch === '\u0004') return done(new Error('aborted'));
-        if (ch === '\u007f' || ch === '\b') buf = Array.from(buf).slice(0, -1).join('');
-        else buf += ch;
-      }
-    };
-    stdin.on('data', onData);
-  });
+/**
+ * Reads lines in raw mode, echoing nothing; Ctrl-C and Ctrl-D abort. Characters after a line's end
+ * in the same chunk (a pasted pair of lines) are kept for the next prompt.
+ */
+class HiddenLineReader {
+  private rest = '';
+  constructor(
+    private readonly stdin: Readable & { setRawMode?: (raw: boolean) => unknown },
+    private readonly out: Writable,
+  ) {}
+
+  prompt(text: string): Promise<string> {
+    const { stdin, out } = this;
+    out.write(text);
+    stdin.setRawMode?.(true);
+    return new Promise((resolve, reject) => {
+      let buf = '';
+      const done = (err: Error | undefined, rest: string) => {
+        stdin.off('data', onData);
+        stdin.setRawMode?.(false);
+        stdin.pause();
+        this.rest = rest;
+        out.write('\n');
+        if (err) reject(err);
+        else resolve(buf);
+      };
+      const onData = (chunk: Buffer | string): void => {
+        const chars = Array.from(chunk.toString('utf8'));
+        for (let i = 0; i < chars.length; i++) {
+          const ch = chars[i] as string;
+          if (ch === '\r' || ch === '\n') return done(undefined, chars.slice(i + 1).join(''));
+          if (ch === '\u0003' || ch === '\u0004') return done(new Error('aborted'), '');
+          if (ch === '\u007f' || ch === '\b') buf = Array.from(buf).slice(0, -1).join('');
+          else buf += ch;
+        }
+      };
+      stdin.on('data', onData);
+      const rest = this.rest;
+      this.rest = '';
+      if (rest) onData(rest);
+      if (stdin.listenerCount('data') > 0) stdin.resume();
+    });
+  }
 }

@@ -58,9 +58,10 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AuthRoutesContext)
     return reply.code(204).send();
   });
 
+  /** "Who am I?" is answered even for nobody (name null, with the reason), so the console can ask it quietly. */
   app.get('/api/session', async (req: FastifyRequest) => {
     const a = authenticate(ctx, req);
-    if (!a.ok) throw new HttpError(401, 'unauthorized', a.reason);
+    if (!a.ok) return { name: null, role: null, via: null, csrfToken: null, anonymousViewer: ctx.anonymousViewer, reason: a.reason };
     const { name, role, via } = a.identity;
     return { name, role, via, csrfToken: a.csrf ?? null, anonymousViewer: ctx.anonymousViewer };
   });

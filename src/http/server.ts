@@ -68,6 +68,13 @@ const SECURITY_HEADERS: Record<string, string> = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
 };
 
+const CLIENT_ERROR_CODES: Record<number, string> = {
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'too_large',
+  415: 'unsupported_media_type',
+};
+
 export function parseListen(listen: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(listen.trim());
   const port = m ? Number(m[3]) : Number.NaN;
@@ -92,7 +99,7 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimit ?? 16 * 1024,
     trustProxy: deps.trustProxy ?? false,
-    ignoreTrailingSlash: true,
+    routerOptions: { ignoreTrailingSlash: true },
   });
 
   app.addHook('onRequest', async (req, reply) => {
@@ -104,7 +111,7 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     if (err instanceof HttpError) return reply.code(err.status).headers(err.headers).send({ error: err.code, message: err.message });
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      const code = status === 413 ? 'too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+      const code = CLIENT_ERROR_CODES[status] ?? 'bad_request';
       return reply.code(status).send({ error: code, message: err.message });
     }
     logger.error({ err, url: req.url, method: req.method }, 'request failed');

@@ -32,6 +32,11 @@ const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'expected an i
 
 export const AlarmPath = z.object({ site: Id, sensor: Id, condition: Id });
 
+/** Says what shape was expected when the body is not an object, and leaves other messages (unknown keys) to zod. */
+const notAnObject = (text: string) => ({
+  error: (iss: { code: string }) => (iss.code === 'invalid_type' ? text : undefined),
+});
+
 const Text = (what: string, max: number) =>
   z
     .string(`expected ${what} as a string`)
@@ -43,12 +48,12 @@ export const LoginBody = z.strictObject(
     name: z.string('expected the operator name as a string').min(1, 'name is empty').max(200),
     password: z.string('expected the password as a string').min(1, 'password is empty').max(1024),
   },
-  'expected a JSON object {"name", "password"}',
+  notAnObject('expected a JSON object {"name", "password"}'),
 );
 
 export const AckBody = z.strictObject(
   { comment: Text('comment', 1000).nullable().optional() },
-  'expected a JSON object {"comment": "…"}',
+  notAnObject('expected a JSON object {"comment": "…"}'),
 );
 
 /** ISA-18.2 wants shelving time-limited; a week is the longest a console offers. */
@@ -63,10 +68,10 @@ export const ShelveBody = z.strictObject(
       .max(MAX_SHELVE_MINUTES, `minutes must be at most ${MAX_SHELVE_MINUTES} (7 days)`),
     reason: Text('reason', 1000).refine((s) => s.length > 0, 'a reason is required to shelve an alarm'),
   },
-  'expected a JSON object {"minutes": 60, "reason": "…"}',
+  notAnObject('expected a JSON object {"minutes": 60, "reason": "…"}'),
 );
 
-export const UnshelveBody = z.strictObject({}, 'expected an empty JSON object or no body');
+export const UnshelveBody = z.strictObject({}, notAnObject('expected an empty JSON object or no body'));
 
 /** `a,b` or repeated `?x=a&x=b`, as the query parser gives them. */
 const List = z

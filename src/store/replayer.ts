@@ -10,6 +10,7 @@
 import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { InfluxWriter, WriteResult } from './influx.js';
+import type { Point } from './port.js';
 import type { Quarantine } from './quarantine.js';
 import type { Segment, Spool } from './spool.js';
 
@@ -20,6 +21,8 @@ export interface ReplayerOptions {
   clock: Clock;
   logger: Logger;
   batchSize: number;
+  /** Replay batches in flight at once. */
+  concurrency: number;
   probeTimeoutMs: number;
   retryInitialMs: number;
   retryMaxMs: number;
@@ -73,6 +76,14 @@ export class Replayer {
     this.setUp(false, err);
   }
 
+  /**
+   * A write with points succeeded. Only this resets the backoff: a server that answers probes but
+   * fails every write (disk full: 500) would otherwise be retried at the initial delay forever.
+   */
+  wrote(): void {
+    this.attempt = 0;
+  }
+
   /** Points were appended to the spool: an idle loop has work. */
   spooled(): void {
     this.sleeper?.wake(true);
@@ -87,7 +98,6 @@ export class Replayer {
     if (this.up === up) return;
     this.up = up;
     if (up) {
-      this.attempt = 0;
       this.o.logger.info({ spoolBytes: this.o.spool.bytes }, 'InfluxDB reachable');
     } else {
       this.o.logger.warn({ err }, 'InfluxDB unreachable: points go to the spool');
@@ -136,17 +146,29 @@ export class Replayer {
       const points = await this.o.spool.read(seg);
       let i = 0;
       while (i < points.length && this.running && this.up) {
-        const chunk = points.slice(i, i + this.o.batchSize);
-        const res = await this.o.writer.write(chunk);
-        this.o.account(res, true);
-        await this.o.quarantine.append(res.quarantined);
-        if (res.unwritten.length > 0) {
-          this.setUp(false, res.error);
+        // `concurrency` batches at once, as live commits do; progress is kept only up to the
+        // first batch that failed, so a resumed replay skips nothing.
+        const chunks: Point[][] = [];
+        for (let k = 0; k < this.o.concurrency && i + k * this.o.batchSize < points.length; k++) {
+          const from = i + k * this.o.batchSize;
+          chunks.push(points.slice(from, from + this.o.batchSize));
+        }
+        const results = await Promise.all(chunks.map((c) => this.o.writer.write(c)));
+        let failed: WriteResult | undefined;
+        for (const [k, res] of results.entries()) {
+          this.o.account(res, true);
+          await this.o.quarantine.append(res.quarantined);
+          if (res.unwritten.length > 0) failed ??= res;
+          if (failed) continue;
+          this.o.spool.advance(seg, chunks[k]!.length);
+          i += chunks[k]!.length;
+          if (res.written > 0) this.wrote();
+        }
+        this.signalProgress();
+        if (failed) {
+          this.setUp(false, failed.error);
           break;
         }
-        this.o.spool.advance(seg, chunk.length);
-        i += chunk.length;
-        this.signalProgress();
       }
       done = i >= points.length;
     } finally {

@@ -1,9 +1,8 @@
 /**
  * The on-disk spool (SPEC §5): points that could not reach InfluxDB, kept until they can.
  *
- * Layout: append-only segment files `{dir}/000001.seg`, `000002.seg`…, one record a line:
- * `T ` (telemetry) or `E ` (alarm event) then `[measurement, tags, fields, ts]` as JSON. JSON
- * rather than line protocol because operator comments may hold newlines.
+ * Layout: append-only segment files `{dir}/000001.seg`, `000002.seg`…, one record a line
+ * (`segment-format.ts`): a class marker, telemetry or alarm event, then the point as JSON.
  *
  * - `append()` writes one group commit and fsyncs it (fdatasync) before resolving: what it has
  *   resolved survives `kill -9` and power loss. A failed write is truncated away so the segment
@@ -22,14 +21,12 @@
 import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Logger, RateLimitedLog } from '../util/logger.js';
-import type { FieldValue, Point } from './port.js';
+import type { Point } from './port.js';
+import { classOf, encode, parse } from './segment-format.js';
 
-export type RecordClass = 'telemetry' | 'event';
+export { classOf, type RecordClass } from './segment-format.js';
 
-/** Alarm events are the records the spool never drops. */
-export function classOf(p: Point): RecordClass {
-  return p.measurement === 'alarm_event' ? 'event' : 'telemetry';
-}
+const SEGMENT_NAME = /^(\d+)\.seg$/;
 
 export interface SpoolOptions {
   dir: string;
@@ -53,51 +50,6 @@ export interface Segment {
   resumeAt: number;
   /** Torn and corrupt lines of this file have been counted. */
   checked: boolean;
-}
-
-interface ParsedRecord {
-  cls: RecordClass;
-  point: Point | undefined;
-  line: string;
-}
-
-const SEGMENT_NAME = /^(\d+)\.seg$/;
-
-function encode(p: Point): string {
-  return `${classOf(p) === 'event' ? 'E' : 'T'} ${JSON.stringify([p.measurement, p.tags, p.fields, p.ts])}\n`;
-}
-
-function decode(line: string): ParsedRecord | undefined {
-  const c = line.charCodeAt(0);
-  if ((c !== 69 && c !== 84) || line.charCodeAt(1) !== 32) return undefined;
-  const cls: RecordClass = c === 69 ? 'event' : 'telemetry';
-  try {
-    const a = JSON.parse(line.slice(2)) as unknown;
-    if (!Array.isArray(a) || typeof a[0] !== 'string' || typeof a[3] !== 'number') return { cls, point: undefined, line };
-    const point = {
-      measurement: a[0],
-      tags: (a[1] ?? {}) as Record<string, string>,
-      fields: (a[2] ?? {}) as Record<string, FieldValue>,
-      ts: a[3],
-    };
-    return { cls, point, line };
-  } catch {
-    return { cls, point: undefined, line };
-  }
-}
-
-/** Complete lines of a segment; `corrupt` counts the torn tail and lines that do not parse. */
-function parse(text: string): { records: ParsedRecord[]; corrupt: number } {
-  const lines = text.split('\n');
-  const tail = lines.pop();
-  let corrupt = tail ? 1 : 0;
-  const records: ParsedRecord[] = [];
-  for (const line of lines) {
-    const r = decode(line);
-    if (r?.point) records.push(r);
-    else corrupt++;
-  }
-  return { records, corrupt };
 }
 
 async function syncDir(dir: string): Promise<void> {
@@ -145,7 +97,15 @@ export class Spool {
       const m = SEGMENT_NAME.exec(name);
       if (!m) continue;
       const { size } = await stat(file);
-      found.push({ id: Number(m[1]), file, bytes: size, telemetry: undefined, replaying: false, resumeAt: 0, checked: false });
+      found.push({
+        id: Number(m[1]),
+        file,
+        bytes: size,
+        telemetry: undefined,
+        replaying: false,
+        resumeAt: 0,
+        checked: false,
+      });
     }
     found.sort((a, b) => a.id - b.id);
     this.segments = found;
@@ -161,6 +121,7 @@ export class Spool {
   append(points: Point[]): Promise<void> {
     return this.exclusive(async () => {
       if (this.closed) throw new Error('spool is closed');
+      if (points.length === 0) return;
       let body = '';
       let telemetry = 0;
       for (const p of points) {

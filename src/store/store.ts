@@ -1,13 +1,12 @@
 /**
  * The store: InfluxDB writer + disk spool behind one `WritePort` (SPEC §5, issue "Nothing lost").
  *
- * Group commit: `write()` adds its points to the open batch and returns the batch's promise. The
- * batch is committed after `flushInterval` or at `batchSize` points; batches that queued up while
- * a commit was in flight are merged (up to `batchSize`) into the next. A commit goes to InfluxDB
- * while it is reachable, else (or on a transient failure) to the spool with one fsync; every
- * promise of the batch resolves once its points are durable, and only then does ingest ack the
- * MQTT messages. A commit rejects only when neither InfluxDB nor the disk took the points.
- * `enabled: false` (no InfluxDB) keeps the bounded spool alone.
+ * `write()` joins the open batch (group commit, see group-commit.ts) and returns its promise. A
+ * commit goes to InfluxDB while it is reachable, else — or on a transient failure — to the spool
+ * with one fsync; every promise of the batch resolves once its points are durable, and only then
+ * does ingest ack the MQTT messages. A commit rejects only when neither InfluxDB nor the disk took
+ * the points. Bad points go to quarantine (influx.ts), the replayer drains the spool when InfluxDB
+ * is back (replayer.ts). `enabled: false` (no InfluxDB) keeps the bounded spool alone.
  *
  * Metrics: `stats()` gives counters and gauges for prom-client; `onCommit` is called after every
  * commit with its size, target and latency — feed `ms` to a histogram for the write latency
@@ -18,6 +17,7 @@ import path from 'node:path';
 import type { MainConfig } from '../config/schema.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import { GroupCommit } from './group-commit.js';
 import { InfluxWriter, type WriteResult } from './influx.js';
 import type { Point, StoreStats, WritePort } from './port.js';
 import { Quarantine } from './quarantine.js';
@@ -36,6 +36,8 @@ export interface StoreTuning {
   stopTimeoutMs: number;
   segmentBytes: number | undefined;
   quarantineMaxBytes: number;
+  /** Commits in flight at once (see group-commit.ts). */
+  commitConcurrency: number;
 }
 
 const DEFAULT_TUNING: StoreTuning = {
@@ -46,6 +48,7 @@ const DEFAULT_TUNING: StoreTuning = {
   stopTimeoutMs: 5_000,
   segmentBytes: undefined,
   quarantineMaxBytes: 64 * 1024 * 1024,
+  commitConcurrency: 2,
 };
 
 export interface CommitInfo {
@@ -79,15 +82,6 @@ export interface StoreOptions {
   onCommit?: ((c: CommitInfo) => void) | undefined;
 }
 
-interface Batch {
-  points: Point[];
-  since: number;
-  settled: boolean;
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-
 export function createStore(opts: StoreOptions): Store {
   return new BatchingStore(opts);
 }
@@ -99,19 +93,22 @@ class BatchingStore implements Store {
   private readonly quarantine: Quarantine;
   private readonly writer: InfluxWriter | undefined;
   private readonly replayer: Replayer | undefined;
+  private readonly batches: GroupCommit;
   private state: 'new' | 'started' | 'stopping' | 'stopped' = 'new';
-  private current: Batch | undefined;
-  private ready: Batch[] = [];
-  private inflight: Batch[] = [];
-  private timer: Timer | undefined;
-  private committing: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
-  private counts = { written: 0, replayed: 0, retries: 0, pending: 0 };
+  private counts = { written: 0, replayed: 0, retries: 0 };
 
   constructor(private readonly o: StoreOptions) {
     this.t = { ...DEFAULT_TUNING, ...o.tuning };
     this.log = o.logger.child({ module: 'store' });
     const now = () => o.clock.now();
+    this.batches = new GroupCommit({
+      clock: o.clock,
+      batchSize: o.influx.batchSize,
+      flushInterval: o.influx.flushInterval,
+      concurrency: this.t.commitConcurrency,
+      commit: (points, since) => this.commit(points, since),
+    });
     this.spool = new Spool({
       dir: path.join(o.stateDir, 'spool'),
       maxBytes: o.influx.spoolMaxBytes,
@@ -141,6 +138,7 @@ class BatchingStore implements Store {
         clock: o.clock,
         logger: this.log,
         batchSize: o.influx.batchSize,
+        concurrency: this.t.commitConcurrency,
         probeTimeoutMs: this.t.probeTimeoutMs,
         retryInitialMs: this.t.retryInitialMs,
         retryMaxMs: this.t.retryMaxMs,
@@ -161,20 +159,12 @@ class BatchingStore implements Store {
   write(points: Point[]): Promise<void> {
     if (this.state !== 'started') return Promise.reject(new Error(`store is ${this.state}, not accepting points`));
     if (points.length === 0) return Promise.resolve();
-    let b = this.current;
-    if (!b) {
-      b = this.current = newBatch(this.o.clock.now());
-      this.timer = this.o.clock.setTimeout(() => this.cut(), this.o.influx.flushInterval);
-    }
-    for (const p of points) b.points.push(p);
-    this.counts.pending += points.length;
-    if (b.points.length >= this.o.influx.batchSize) this.cut();
-    return b.promise;
+    return this.batches.add(points);
   }
 
   async flush(): Promise<void> {
-    this.cut();
-    await this.drain();
+    this.batches.cut();
+    await this.batches.drain();
     const r = this.replayer;
     while (r && this.state === 'started' && r.connected && this.spool.segmentCount > 0) await r.progress();
   }
@@ -199,25 +189,24 @@ class BatchingStore implements Store {
       connected: this.replayer?.connected ?? false,
       torn: this.spool.torn,
       replayed: this.counts.replayed,
-      pending: this.counts.pending,
+      pending: this.batches.pending,
     };
   }
 
   private async shutdown(): Promise<void> {
     this.state = 'stopping';
-    this.cut();
+    this.batches.cut();
     const replayerStopped = this.replayer?.stop(this.t.stopTimeoutMs);
-    if (!(await this.within(this.drain(), this.t.stopTimeoutMs))) {
+    if (!(await this.within(this.batches.drain(), this.t.stopTimeoutMs))) {
       // InfluxDB took too long: what is still in flight goes to the spool too. If the request
       // completes after all, those points are stored twice with the same series and time: once.
-      const left = [...this.inflight, ...this.ready.splice(0)].filter((b) => !b.settled);
-      const points = left.flatMap((b) => b.points);
-      this.log.warn({ points: points.length }, 'InfluxDB did not answer in time on stop; spooling the rest');
+      const left = this.batches.takeUnsettled();
+      this.log.warn({ points: left.points.length }, 'InfluxDB did not answer in time on stop; spooling the rest');
       try {
-        await this.spool.append(points);
-        for (const b of left) this.settle(b);
+        await this.spool.append(left.points);
+        left.settle();
       } catch (err) {
-        for (const b of left) this.settle(b, err);
+        left.settle(err);
       }
     }
     await replayerStopped;
@@ -226,42 +215,7 @@ class BatchingStore implements Store {
     this.state = 'stopped';
   }
 
-  private cut(): void {
-    this.timer?.cancel();
-    this.timer = undefined;
-    const b = this.current;
-    if (!b) return;
-    this.current = undefined;
-    this.ready.push(b);
-    this.committing ??= this.commitLoop();
-  }
-
-  private async drain(): Promise<void> {
-    while (this.committing) await this.committing;
-  }
-
-  private async commitLoop(): Promise<void> {
-    try {
-      while (this.ready.length > 0) {
-        // Batches that queued behind a slow commit go together, up to batchSize.
-        const group = [this.ready.shift()!];
-        let n = group[0]!.points.length;
-        while (this.ready.length > 0 && n + this.ready[0]!.points.length <= this.o.influx.batchSize) {
-          const next = this.ready.shift()!;
-          n += next.points.length;
-          group.push(next);
-        }
-        this.inflight = group;
-        await this.commit(group);
-        this.inflight = [];
-      }
-    } finally {
-      this.committing = undefined;
-    }
-  }
-
-  private async commit(group: Batch[]): Promise<void> {
-    const points = group.length === 1 ? group[0]!.points : group.flatMap((b) => b.points);
+  private async commit(points: Point[], since: number): Promise<void> {
     const start = this.o.clock.now();
     let target: CommitInfo['target'] = 'spool';
     try {
@@ -274,19 +228,25 @@ class BatchingStore implements Store {
           await this.toSpool(res.unwritten);
         } else {
           target = 'influx';
+          if (res.written > 0) this.replayer.wrote();
         }
       } else {
         await this.toSpool(points);
       }
-      for (const b of group) this.settle(b);
     } catch (err) {
       target = 'failed';
-      this.log.error({ err, points: points.length }, 'points neither written nor spooled; not acknowledging');
-      for (const b of group) this.settle(b, err);
+      // After a stop timeout shutdown() has spooled these already; this is the late loser.
+      if (this.state !== 'stopped')
+        this.log.error({ err, points: points.length }, 'points neither written nor spooled');
+      throw err;
+    } finally {
+      this.hook({ points: points.length, target, ms: this.o.clock.now() - start, waitedMs: start - since });
     }
-    const end = this.o.clock.now();
+  }
+
+  private hook(c: CommitInfo): void {
     try {
-      this.o.onCommit?.({ points: points.length, target, ms: end - start, waitedMs: start - group[0]!.since });
+      this.o.onCommit?.(c);
     } catch (err) {
       this.log.warn({ err }, 'onCommit hook threw');
     }
@@ -303,14 +263,6 @@ class BatchingStore implements Store {
     this.counts.retries += res.retries + (res.unwritten.length > 0 ? 1 : 0);
   }
 
-  private settle(b: Batch, err?: unknown): void {
-    if (b.settled) return;
-    b.settled = true;
-    this.counts.pending -= b.points.length;
-    if (err === undefined) b.resolve();
-    else b.reject(err);
-  }
-
   /** True if `p` settled within `ms` (on the store's clock). */
   private async within(p: Promise<unknown>, ms: number): Promise<boolean> {
     let timer: Timer | undefined;
@@ -319,16 +271,4 @@ class BatchingStore implements Store {
     timer?.cancel();
     return ok;
   }
-}
-
-function newBatch(since: number): Batch {
-  let resolve!: () => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // A rejected batch whose writers all stopped listening must not crash the process.
-  promise.catch(() => undefined);
-  return { points: [], since, settled: false, promise, resolve, reject };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodePoint } from '../../src/store/line-protocol.js';
-import { readingPoint } from '../../src/store/port.js';
+import { type Point, readingPoint } from '../../src/store/port.js';
 
 const line = (p: Parameters<typeof encodePoint>[0]) => {
   const e = encodePoint(p);
@@ -48,7 +48,7 @@ describe('line protocol', () => {
   });
 
   it('refuses what it cannot write faithfully', () => {
-    const bad = [
+    const bad: Point[] = [
       { measurement: 'm', tags: {}, fields: { a: Number.NaN }, ts: 1 },
       { measurement: '', tags: {}, fields: { a: 1 }, ts: 1 },
       { measurement: 'm\nx', tags: {}, fields: { a: 1 }, ts: 1 },

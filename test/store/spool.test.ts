@@ -48,7 +48,9 @@ describe('spool', () => {
     expect(s.segmentCount).toBeGreaterThan(3);
     const files = (await readdir(dir)).sort();
     expect(files[0]).toBe('000001.seg');
-    expect(s.bytes).toBe((await Promise.all(files.map((f) => stat(path.join(dir, f))))).reduce((n, x) => n + x.size, 0));
+    expect(s.bytes).toBe(
+      (await Promise.all(files.map((f) => stat(path.join(dir, f))))).reduce((n, x) => n + x.size, 0),
+    );
     expect(await drainAll(s)).toEqual(points);
     expect(s.segmentCount).toBe(0);
     expect(s.bytes).toBe(0);
@@ -163,7 +165,13 @@ describe('spool', () => {
         fc.array(fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 60 }),
         fc.integer({ min: 2048, max: 12_000 }),
         async (batches, maxBytes) => {
-          const s = new Spool({ dir: path.join(tmp.dir, `p${run++}`), maxBytes, segmentBytes: 1024, logger, now: Date.now });
+          const s = new Spool({
+            dir: path.join(tmp.dir, `p${run++}`),
+            maxBytes,
+            segmentBytes: 1024,
+            logger,
+            now: Date.now,
+          });
           await s.open();
           const appended: Point[] = [];
           let seq = 0;

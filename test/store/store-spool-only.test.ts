@@ -15,18 +15,22 @@ import { type ContractHarness, writePortContract } from './write-port.contract.j
 
 const logger = silentLogger();
 
-writePortContract('spool only (InfluxDB disabled)', (): ContractHarness => ({
-  durable: true,
-  async fresh() {
-    const tmp = await tempDir();
-    return {
-      create: () =>
-        createStore({ influx: influxConfig({ enabled: false }), stateDir: tmp.dir, clock: systemClock, logger }),
-      stored: async (m) => (await readSpoolDir(path.join(tmp.dir, 'spool'), logger)).filter((p) => p.measurement === m),
-      dispose: () => tmp.remove(),
-    };
-  },
-}));
+writePortContract(
+  'spool only (InfluxDB disabled)',
+  (): ContractHarness => ({
+    durable: true,
+    async fresh() {
+      const tmp = await tempDir();
+      return {
+        create: () =>
+          createStore({ influx: influxConfig({ enabled: false }), stateDir: tmp.dir, clock: systemClock, logger }),
+        stored: async (m) =>
+          (await readSpoolDir(path.join(tmp.dir, 'spool'), logger)).filter((p) => p.measurement === m),
+        dispose: () => tmp.remove(),
+      };
+    },
+  }),
+);
 
 writePortContract('in memory', (): ContractHarness => {
   let store: MemoryStore | undefined;

@@ -10,8 +10,8 @@ import { Drift, localHour } from './noise.js';
  * far below any alarm setpoint, so `normal` never alarms), gone in seconds.
  */
 export function detectorBackground(spec: SensorSpec, rng: Rng, startTime: number): (t: number) => number {
-  const base = rng.range(1.8, 5);
-  const drift = new Drift(rng, 0.8, 20 * 60_000);
+  const base = rng.range(2, 5);
+  const drift = new Drift(rng, 0.5, 20 * 60_000);
   const noise = 0.25;
   const puffs = puffRate(spec.asset);
   let puffLevel = 0;
@@ -23,7 +23,8 @@ export function detectorBackground(spec: SensorSpec, rng: Rng, startTime: number
       // A puff clears by dilution, exponentially with a time constant of ~8 s.
       puffLevel *= Math.exp(-dt / 8000);
       const busy = isBusyHour(localHour(startTime + t)) ? 1 : 0.2;
-      if (rng.chance(1 - Math.exp((-puffs * busy * dt) / 3_600_000))) puffLevel += Math.min(400, 30 * Math.exp(1.2 * rng.normal()));
+      if (rng.chance(1 - Math.exp((-puffs * busy * dt) / 3_600_000)))
+        puffLevel += Math.min(400, 30 * Math.exp(1.2 * rng.normal()));
       v += puffLevel;
     }
     lastT = t;

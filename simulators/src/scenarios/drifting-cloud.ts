@@ -1,7 +1,7 @@
 import { formatDuration } from '../duration.js';
 import { ppmAtLel, windOffsets } from '../layout.js';
 import { type Leak, plumePath } from '../models/plume.js';
-import { isGasDetector, MINUTE, ramp, resolveTarget, SECOND, type Scenario } from '../scenario.js';
+import { isGasDetector, MINUTE, ramp, resolveTarget, type Scenario, SECOND } from '../scenario.js';
 
 /**
  * After the 28 Nov 2018 explosion at Zhangjiakou (Hebei Shenghua Chemical): a gas holder leaked, and

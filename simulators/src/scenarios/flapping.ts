@@ -1,6 +1,6 @@
 import { formatDuration } from '../duration.js';
 import { ppmAtLel } from '../layout.js';
-import { isGasDetector, MINUTE, resolveTarget, SECOND, type Scenario } from '../scenario.js';
+import { isGasDetector, MINUTE, resolveTarget, type Scenario, SECOND } from '../scenario.js';
 
 export const FLAPPING = {
   from: 30 * SECOND,
@@ -28,8 +28,6 @@ export const flapping: Scenario = {
       return { value: setpoint * (1 + wave + noise * rng.normal()) };
     };
     Object.assign(world.details, { target: target.key, from, setpointPpm: setpoint, setpointLel });
-    world.notes.push(
-      `${target.key} hovers around ${setpointLel} %LEL (${setpoint} ppm) from +${formatDuration(from)}`,
-    );
+    world.notes.push(`${target.key} hovers around ${setpointLel} %LEL (${setpoint} ppm) from +${formatDuration(from)}`);
   },
 };

@@ -1,5 +1,5 @@
 import { GARBAGE_KINDS, makeGarbage } from '../garbage.js';
-import { SECOND, type Scenario } from '../scenario.js';
+import { type Scenario, SECOND } from '../scenario.js';
 import { topicOf } from '../wire.js';
 
 export const GARBAGE = { firstAt: 2.5 * SECOND, every: 5 * SECOND };

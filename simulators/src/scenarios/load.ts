@@ -21,6 +21,8 @@ export const load: Scenario = {
     for (const s of world.sensors) s.phaseMs = (s.order / n) * s.intervalMs;
     const rate = 1000 / (world.sensors[0]?.intervalMs ?? 1000);
     Object.assign(world.details, { sites: world.sites.length, sensors: n, rate, messagesPerSecond: n * rate });
-    world.notes.push(`${world.sites.length} sites × ${n / world.sites.length} sensors × ${rate} Hz = ${n * rate} msg/s`);
+    world.notes.push(
+      `${world.sites.length} sites × ${n / world.sites.length} sensors × ${rate} Hz = ${n * rate} msg/s`,
+    );
   },
 };

@@ -1,6 +1,6 @@
 import { formatDuration } from '../duration.js';
 import { ppmAtLel } from '../layout.js';
-import { isGasDetector, MINUTE, ramp, resolveTarget, SECOND, type Scenario } from '../scenario.js';
+import { isGasDetector, MINUTE, ramp, resolveTarget, type Scenario, SECOND } from '../scenario.js';
 
 /** Timeline, ms after the start. */
 export const SLOW_LEAK = {

@@ -153,20 +153,22 @@ function sessionEnded() {
 }
 
 async function startLive() {
+  let session;
   try {
-    setMe(await api.session());
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 401) {
-      setMe(null);
-      setLink('lost', 'Not logged in');
-      banner('session', 'Log in to see the alarms');
-      void login('Log in to see the alarms.');
-      return;
-    }
+    session = await api.session();
+  } catch {
     setLink('lost', 'No connection');
     setTimeout(() => void startLive(), 3000);
     return;
   }
+  if (session.name === null) {
+    setMe(null);
+    setLink('lost', 'Not logged in');
+    if (!banners.has('session')) banner('session', 'Log in to see the alarms');
+    void login('Log in to see the alarms.');
+    return;
+  }
+  setMe(session);
   await resync();
   void journal.load();
   connect();

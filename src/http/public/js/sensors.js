@@ -26,6 +26,8 @@ export class SensorPanel {
     this.siteList = document.getElementById('site-list');
     this.tbody = document.querySelector('#sensor-table tbody');
     setInterval(() => this.refreshAges(), 5000);
+    // Sensor status (stale, fault) changes without a reading to say so; re-read it now and then.
+    setInterval(() => void this.loadSites().then(() => this.loadSensors()).catch(() => {}), 30_000);
   }
 
   async loadSites() {
@@ -75,34 +77,52 @@ export class SensorPanel {
 
   async loadSensors() {
     if (this.site === null) return;
-    const list = await api.sensors(this.site);
+    const site = this.site;
+    const list = await api.sensors(site);
+    if (site !== this.site) return;
+    // Rows are updated in place, so a periodic refresh keeps keyboard focus and the trend mark.
+    const rows = new Map();
+    for (const s of list) {
+      const old = this.sensors.get(s.sensor);
+      const tr = old && old.site === site ? this.rows.get(s.sensor) : undefined;
+      if (tr) this.fill(tr, s);
+      rows.set(s.sensor, tr ?? this.row(s));
+    }
     this.sensors = new Map(list.map((s) => [s.sensor, s]));
-    this.rows.clear();
-    this.tbody.replaceChildren(
-      ...list.map((s) => {
-        const r = this.row(s);
-        this.rows.set(s.sensor, r);
-        return r;
-      }),
-    );
+    this.rows = rows;
+    [...rows.values()].forEach((tr, i) => {
+      if (this.tbody.rows[i] !== tr) this.tbody.insertBefore(tr, this.tbody.rows[i] ?? null);
+    });
+    while (this.tbody.rows.length > rows.size) this.tbody.lastElementChild.remove();
+  }
+
+  fill(tr, s) {
+    const c = tr.cells_;
+    c.value.textContent = s.value === null ? '—' : withUnit(s.value, null);
+    c.updated.firstChild.dateTime = s.ts ?? '';
+    c.updated.firstChild.title = formatTime(s.ts);
+    c.updated.firstChild.textContent = formatAge(s.ts);
+    if (tr.dataset.status !== s.status) {
+      tr.dataset.status = s.status;
+      c.status.replaceChildren(statusBadge(s.status));
+    }
   }
 
   row(s) {
-    const value = el('td', { class: 'num value', text: s.value === null ? '—' : withUnit(s.value, null) });
-    const updated = el('td', { class: 'age' }, el('time', { datetime: s.ts ?? '', title: formatTime(s.ts), text: formatAge(s.ts) }));
-    const status = el('td', {}, statusBadge(s.status));
     const tr = el(
       'tr',
-      { class: `sensor status-row-${s.status}`, dataset: { sensor: s.sensor } },
+      { class: 'sensor', dataset: { sensor: s.sensor } },
       el('td', {}, el('button', { type: 'button', class: 'linklike', title: 'Show the last hour', text: s.sensor, onclick: () => this.showTrend(s) })),
       el('td', { text: s.asset ?? '' }),
       el('td', { text: s.kind ?? '' }),
-      value,
+      el('td', { class: 'num value' }),
       el('td', { text: s.unit ?? '' }),
-      updated,
-      status,
+      el('td', { class: 'age' }, el('time')),
+      el('td', {}),
     );
-    tr.cells_ = { value, updated, status };
+    tr.cells_ = { value: tr.cells[3], updated: tr.cells[5], status: tr.cells[6] };
+    tr.classList.toggle('trended', this.trend?.site === s.site && this.trend?.sensor === s.sensor);
+    this.fill(tr, s);
     return tr;
   }
 
@@ -115,15 +135,8 @@ export class SensorPanel {
       if (!s || !tr) continue;
       s.value = r.value;
       s.ts = new Date(r.ts).toISOString();
-      const status = statusOf(r);
-      tr.cells_.value.textContent = withUnit(r.value, null);
-      tr.cells_.updated.firstChild.dateTime = s.ts;
-      tr.cells_.updated.firstChild.textContent = formatAge(s.ts);
-      if (status !== s.status) {
-        s.status = status;
-        tr.className = `sensor status-row-${status}`;
-        tr.cells_.status.replaceChildren(statusBadge(status));
-      }
+      s.status = statusOf(r);
+      this.fill(tr, s);
       if (this.trend && this.trend.site === r.site && this.trend.sensor === r.sensor) this.appendTrend(r.ts, r.value);
     }
   }
@@ -174,13 +187,17 @@ export class SensorPanel {
 
 function chartOptions(box, unit) {
   const axis = { stroke: '#9aa7b4', grid: { stroke: '#27313b', width: 1 }, ticks: { stroke: '#27313b' } };
+  const hhmm = (s) => {
+    const d = new Date(s * 1000);
+    return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  };
   return {
     width: box.clientWidth,
     height: Math.max(160, box.clientHeight - 8),
     legend: { show: false },
     cursor: { y: false },
     scales: { x: { time: true } },
-    axes: [axis, { ...axis, label: unit ?? '', labelSize: 20, size: 56 }],
+    axes: [{ ...axis, values: (_u, splits) => splits.map(hhmm) }, { ...axis, label: unit ?? '', labelSize: 20, size: 56 }],
     series: [{}, { label: unit ?? 'value', stroke: '#4fc3f7', width: 2, points: { show: false } }],
   };
 }
