@@ -93,6 +93,36 @@ async function throughInflux(influxd: Influxd, dir: string, points: number): Pro
   );
 }
 
+/** A steady load, as 100k sensors reporting every 5 s would make: the ack delay a message sees. */
+async function paced(influxd: Influxd, dir: string, pointsPerSecond: number, seconds: number): Promise<void> {
+  const commits: CommitInfo[] = [];
+  const store = createStore({
+    influx: config({ url: influxd.url, database: 'paced' }),
+    stateDir: path.join(dir, 'paced'),
+    clock: systemClock,
+    logger,
+    onCommit: (c) => commits.push(c),
+  });
+  await store.start();
+  const perTick = pointsPerSecond / 100 / 2;
+  const writes: Promise<void>[] = [];
+  let i = 0;
+  const start = performance.now();
+  for (let tick = 0; tick < seconds * 100; tick++) {
+    for (let m = 0; m < perTick; m++) writes.push(store.write([point(i++), point(i++)]));
+    const next = start + (tick + 1) * 10;
+    await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
+  }
+  await Promise.all(writes);
+  await store.stop();
+  const acks = commits.map((c) => c.ms + c.waitedMs).sort((a, b) => a - b);
+  const ms = commits.map((c) => c.ms).sort((a, b) => a - b);
+  console.log(
+    `  steady ${pointsPerSecond} points/s for ${seconds} s → influxd: ${commits.length} commits;` +
+      ` write p50 ${pct(ms, 50)} ms, p99 ${pct(ms, 99)} ms; ack delay p50 ${pct(acks, 50)} ms, p99 ${pct(acks, 99)} ms`,
+  );
+}
+
 async function spoolAppend(dir: string, points: number): Promise<void> {
   const store = createStore({
     influx: config({ enabled: false }),
@@ -155,6 +185,7 @@ export async function benchStore(points = 200_000): Promise<void> {
   try {
     console.log(`store (${points} points, batchSize 5000, flushInterval 200 ms, InfluxDB 1.6.7 on loopback)`);
     await throughInflux(influxd, dir, points);
+    await paced(influxd, dir, 20_000, 3);
     await spoolAppend(dir, points);
     await replay(influxd, dir, points);
   } finally {

@@ -15,8 +15,7 @@ import { type EmbeddedBroker, startEmbeddedBroker } from './ingest/embedded-brok
 import { Pipeline } from './ingest/pipeline.js';
 import { compilePattern, type TopicPattern } from './ingest/topics.js';
 import { AlarmPublisher } from './publish/alarm-publisher.js';
-import type { WritePort } from './store/port.js';
-import { createStore } from './store/store.js';
+import { createStore, type Store } from './store/store.js';
 import { Bus } from './util/bus.js';
 import { type Clock, systemClock, type Timer } from './util/clock.js';
 import type { Logger } from './util/logger.js';
@@ -47,7 +46,7 @@ export class App {
   config!: LoadedConfig;
   engine!: AlarmEngine;
   metrics!: GaswatchMetrics;
-  store!: WritePort;
+  store!: Store;
   conn!: MqttConnection;
   http: HttpServer | undefined;
   httpUrl: string | undefined;
@@ -58,6 +57,7 @@ export class App {
   private pipeline!: Pipeline;
   private patterns: TopicPattern[] = [];
   private ticker: Timer | undefined;
+  private droppedSeen = 0;
   private readonly since = new Date().toISOString();
 
   constructor(private readonly opts: AppOptions) {
@@ -82,6 +82,13 @@ export class App {
       stateDir,
       clock: this.clock,
       logger: log.child({ module: 'store' }),
+      onCommit: (c) => {
+        this.metrics.influxWrite.observe({ result: c.target }, c.ms / 1000);
+        this.metrics.influxPoints.inc({ result: c.target }, c.points);
+        const dropped = this.store.stats().dropped;
+        if (dropped > this.droppedSeen) this.metrics.spoolDropped.inc(dropped - this.droppedSeen);
+        this.droppedSeen = dropped;
+      },
     });
     this.engine = new AlarmEngine({
       clock: this.clock,

@@ -4,7 +4,16 @@
  */
 import type { SimMessage } from './message.js';
 import type { Rng } from './rng.js';
-import { encodeBare, encodeBatch, encodeReading, fromPpm, type IntendedReading, quantise, topicOf } from './wire.js';
+import {
+  encodeBare,
+  encodeBatch,
+  encodeReading,
+  fromPpm,
+  type IntendedReading,
+  quantise,
+  toPpm,
+  topicOf,
+} from './wire.js';
 import type { SimSensor } from './world.js';
 
 /**
@@ -23,6 +32,9 @@ export interface FormatOptions {
 export class Channel {
   private pending: IntendedReading[] | undefined;
   private readonly topic: string;
+  /** The measuring range in the model's unit: ppm for gas detectors, the configured unit otherwise. */
+  private readonly lo: number;
+  private readonly hi: number;
 
   constructor(
     readonly sensor: SimSensor,
@@ -32,17 +44,18 @@ export class Channel {
     private readonly formatRng: Rng,
   ) {
     this.topic = topicOf(sensor.spec.site, sensor.spec.id);
+    const { kind, gas, unit, range } = sensor.spec;
+    [this.lo, this.hi] = kind === 'gas' ? [toPpm(range[0], unit, gas), toPpm(range[1], unit, gas)] : range;
   }
 
   fire(t: number): SimMessage | null {
     const s = this.sensor;
     const e = s.behaviour(t, () => s.measure(t));
     if (e === null) return null;
-    const [lo, hi] = s.spec.range;
-    const value = Math.min(hi, Math.max(lo, e.value));
+    const value = Math.min(this.hi, Math.max(this.lo, e.value));
     const ts = this.startTime + Math.round(t);
     const reading: IntendedReading = {
-      value: quantise(this.toWire(value), s.spec.wireUnit),
+      value: quantise(this.inUnit(value, s.spec.wireUnit), s.spec.wireUnit),
       ts,
       unit: s.spec.wireUnit,
       status: e.status ?? 'ok',
@@ -65,18 +78,19 @@ export class Channel {
         return null;
       }
       if (r >= batch && r < batch + bare && reading.status === 'ok') {
-        const v = quantise(value, s.spec.unit);
+        const v = quantise(this.inUnit(value, s.spec.unit), s.spec.unit);
         return this.message(ts, encodeBare(v), 'bare', [{ value: v, ts: null, unit: s.spec.unit, status: 'ok' }]);
       }
     }
     return this.message(ts, encodeReading(reading), 'object', [reading]);
   }
 
-  private toWire(value: number): number {
-    const { kind, unit, wireUnit, gas } = this.sensor.spec;
-    if (unit === wireUnit) return value;
-    if (kind === 'gas' && unit === 'ppm') return fromPpm(value, wireUnit, gas);
-    throw new Error(`${this.sensor.key}: no conversion from ${unit} to ${wireUnit}`);
+  /** A model value in `target`: gas detectors are modelled in ppm, everything else in its configured unit. */
+  private inUnit(value: number, target: string): number {
+    const { kind, unit, gas } = this.sensor.spec;
+    if (kind === 'gas') return fromPpm(value, target, gas);
+    if (target === unit) return value;
+    throw new Error(`${this.sensor.key}: no conversion from ${unit} to ${target}`);
   }
 
   private message(at: number, payload: string, format: SimMessage['format'], readings: IntendedReading[]): SimMessage {

@@ -52,4 +52,12 @@ export {
   type SimulationOptions,
   type SimulationPlan,
 } from './simulation.js';
-export { encodeReading, fromPpm, type IntendedReading, quantise, type ReadingStatus, topicOf } from './wire.js';
+export {
+  encodeReading,
+  fromPpm,
+  type IntendedReading,
+  quantise,
+  type ReadingStatus,
+  toPpm,
+  topicOf,
+} from './wire.js';

@@ -29,7 +29,10 @@ export interface SensorSpec {
   id: string;
   kind: SensorKind;
   asset: string;
-  /** Unit the gaswatch config declares for the sensor. */
+  /**
+   * Unit the gaswatch config declares for the sensor; a bare-number payload is in this unit. Gas
+   * detectors are modelled in ppm whatever it is, and converted on the way out.
+   */
   unit: string;
   /** Unit the device writes in its payloads; differs from `unit` where the daemon has to convert. */
   wireUnit: string;
@@ -89,6 +92,7 @@ function defaultInterval(kind: SensorKind): number {
 
 /** Gas detectors read 0–100 %LEL full scale, the usual range of catalytic and infrared heads. */
 function defaultRange(s: SensorInit): readonly [number, number] {
+  if (s.kind === 'gas' && s.unit === '%LEL') return [0, 100];
   if (s.kind === 'gas' && s.gas !== undefined) return [0, ppmAtLel(s.gas, 100)];
   if (s.kind === 'level') return [0, 100];
   if (s.kind === 'temperature') return [-40, 60];
@@ -154,7 +158,8 @@ export const ZJK_DEPOT: SiteSpec = site('zjk-depot', 'Zhangjiakou gas storage de
 
 /**
  * Filling station with homes beyond its north-east fence. The LPG tank is buried; the dispensers
- * stand 20 m east of it. GD-25 is a %LEL-output head: it exercises the daemon's unit conversion.
+ * stand 20 m east of it. GD-25 is a %LEL-output head (configured in %LEL too, as config/ declares it),
+ * so its payloads carry %LEL where the other detectors carry ppm.
  */
 export const HX_STATION: SiteSpec = site(
   'hx-station',
@@ -176,7 +181,7 @@ export const HX_STATION: SiteSpec = site(
     propane('GD-22', 'dispenser-2', 20, -6),
     propane('GD-23', 'lpg-tank-pit', 1, 0),
     methane('GD-24', 'cng-dispenser', 20, -20),
-    { ...propane('GD-25', 'fence-homes', 45, 25), wireUnit: '%LEL' },
+    { ...propane('GD-25', 'fence-homes', 45, 25), unit: '%LEL' },
   ],
 );
 

@@ -9,7 +9,7 @@ import { SimClock } from './clock.js';
 import type { GarbageKind } from './garbage.js';
 import type { PayloadFormat, SimMessage } from './message.js';
 import { WindowedPublisher } from './publisher.js';
-import { createSimulation, type SimulationOptions, type SimulationPlan } from './simulation.js';
+import { createSimulation, type Simulation, type SimulationOptions, type SimulationPlan } from './simulation.js';
 
 export interface RunOptions extends SimulationOptions {
   /** Broker URL (`mqtt://127.0.0.1:1883`), or a connected MQTT.js client that the run will not end. */
@@ -79,7 +79,7 @@ export function startScenario(options: RunOptions): ScenarioRun {
   const stopper = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stopper.signal]) : stopper.signal;
   const first = createSimulation(options);
-  const done = execute(options, first.plan, signal);
+  const done = execute(options, first, signal);
   return {
     plan: first.plan,
     done,
@@ -94,7 +94,8 @@ export function runScenario(options: RunOptions): Promise<RunResult> {
   return startScenario(options).done;
 }
 
-async function execute(o: RunOptions, plan: SimulationPlan, signal: AbortSignal): Promise<RunResult> {
+async function execute(o: RunOptions, first: Simulation, signal: AbortSignal): Promise<RunResult> {
+  const { plan } = first;
   const speed = o.speed === 'max' ? Number.POSITIVE_INFINITY : (o.speed ?? 1);
   const qos = o.qos ?? 1;
   if (qos !== 0 && qos !== 1) throw new Error(`qos must be 0 or 1, got ${qos}`);
@@ -140,7 +141,7 @@ async function execute(o: RunOptions, plan: SimulationPlan, signal: AbortSignal)
   const publisher = new WindowedPublisher(client, qos, o.maxInFlight ?? 64);
   const clock = new SimClock(plan.startTime, speed);
   try {
-    let sim = createSimulation({ ...o, seed: plan.seed, startTime: plan.startTime });
+    let sim = first;
     outer: for (let iteration = 0; ; iteration++) {
       r.iterations = iteration + 1;
       for (const m of sim.messages()) {

@@ -57,6 +57,11 @@ export function fromPpm(ppm: number, unit: string, gas: Gas | undefined): number
   }
 }
 
+/** A gas concentration in `unit` (ppm, %vol, %LEL) expressed in ppm. */
+export function toPpm(value: number, unit: string, gas: Gas | undefined): number {
+  return value / fromPpm(1, unit, gas);
+}
+
 export function encodeReading(r: IntendedReading): string {
   return `{"value":${JSON.stringify(r.value)},"ts":${r.ts},"unit":${JSON.stringify(r.unit)},"status":"${r.status}"}`;
 }

@@ -63,7 +63,9 @@ describe('gaswatch-sim arguments', () => {
   });
 
   it('warns when --sites/--sensors are given to a scenario that ignores them', () => {
-    expect(parseCli(['--scenario', 'normal', '--sites', '3'])).toMatchObject({ warnings: [expect.stringMatching(/load scenario only/)] });
+    expect(parseCli(['--scenario', 'normal', '--sites', '3'])).toMatchObject({
+      warnings: [expect.stringMatching(/load scenario only/)],
+    });
   });
 
   it('has --help listing every scenario', () => {

@@ -22,7 +22,7 @@ const EXPECTED: Record<string, Record<string, [kind: string, asset: string, unit
     'GD-22': ['gas', 'dispenser-2', 'ppm'],
     'GD-23': ['gas', 'lpg-tank-pit', 'ppm'],
     'GD-24': ['gas', 'cng-dispenser', 'ppm'],
-    'GD-25': ['gas', 'fence-homes', 'ppm'],
+    'GD-25': ['gas', 'fence-homes', '%LEL'],
   },
 };
 
@@ -90,7 +90,7 @@ describe('normal', () => {
     }
   });
 
-  it('publishes GD-25 in %LEL (to exercise conversion) and the rest in their configured units', () => {
+  it('publishes GD-25 in %LEL, as its head reports, and the other detectors in ppm', () => {
     const gd25 = series(messages, 'hx-station/GD-25');
     expect(gd25.every((p) => p.unit === '%LEL' && p.value < 1)).toBe(true);
     expect(series(messages, 'hx-station/GD-21').every((p) => p.unit === 'ppm')).toBe(true);

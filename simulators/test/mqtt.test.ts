@@ -71,7 +71,7 @@ describe('through a real Mosquitto', () => {
     const wall = performance.now() - t0;
     expect(wall).toBeGreaterThanOrEqual(450);
     expect(wall).toBeLessThan(3000);
-    expect(result.maxLagMs).toBeLessThan(250);
+    expect(result.maxLagMs).toBeLessThan(1000);
     await waitFor(() => sub.received.length === result.published);
     // A client passed in stays connected: the run does not own it.
     expect(listener.connected).toBe(true);

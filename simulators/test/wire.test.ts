@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
+  encodeReading,
+  fromPpm,
   GARBAGE_KINDS,
   type GarbageKind,
   garbageVariants,
   generate,
   PAYLOAD_LIMIT_BYTES,
+  quantise,
   type SimMessage,
+  toPpm,
 } from '../src/index.js';
 import { bySensor, START } from './helpers.js';
 
@@ -64,6 +68,25 @@ const IS_KIND: Record<GarbageKind, (payload: string, m: SimMessage) => boolean> 
   oversized: (p) => Buffer.byteLength(p) > PAYLOAD_LIMIT_BYTES && tryParse(p).ok,
   empty: (p) => p.length === 0,
 };
+
+describe('units and resolution', () => {
+  it('converts ppm to %LEL and %vol with the SPEC §2 formula, and back', () => {
+    expect(fromPpm(3400, '%LEL', 'propane')).toBeCloseTo(20, 10);
+    expect(fromPpm(17_600, '%LEL', 'methane')).toBeCloseTo(40, 10);
+    expect(toPpm(20, '%LEL', 'propane')).toBeCloseTo(3400, 8);
+    expect(fromPpm(10_000, '%vol', 'methane')).toBe(1);
+    expect(() => fromPpm(1, 'mg/m3', 'methane')).toThrow(/does not convert/);
+  });
+
+  it('publishes exactly the quantised number, never a float tail or a negative zero', () => {
+    expect(quantise(3.3000000000000003, 'ppm')).toBe(3.3);
+    expect(quantise(19.37449, 'MPa')).toBe(19.374);
+    expect(Object.is(quantise(-0.00001, 'ppm'), 0)).toBe(true);
+    expect(encodeReading({ value: quantise(0.1 + 0.2, 'ppm'), ts: 1, unit: 'ppm', status: 'ok' })).toBe(
+      '{"value":0.3,"ts":1,"unit":"ppm","status":"ok"}',
+    );
+  });
+});
 
 describe('garbage', () => {
   const messages = [...generate({ scenario: 'garbage', seed: 12, startTime: START, duration: '10m' })];
@@ -130,14 +153,11 @@ describe('payload forms', () => {
         expect(m.readings[0]!.ts).toBeNull();
       }
     }
-    // Same readings, same values, whatever the form (GD-25 aside: its bare numbers are in ppm, not %LEL).
+    // Same readings, same values, whatever the form.
     const values = (ms: SimMessage[]) =>
       [...bySensor(ms)]
-        .filter(([k]) => k !== 'hx-station/GD-25')
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, list]) => [k, list.flatMap((m) => m.readings.map((r) => r.value))]);
+        .map(([k, list]) => [k, list.flatMap((m) => m.readings.map((r) => `${r.value} ${r.unit}`))]);
     expect(values(mixed)).toEqual(values(plain));
-    const gd25 = bySensor(mixed).get('hx-station/GD-25')!;
-    expect(gd25.filter((m) => m.format === 'bare').every((m) => m.readings[0]!.unit === 'ppm')).toBe(true);
   });
 });

@@ -238,6 +238,36 @@ export class AlarmEngine implements AlarmsApi {
     if (!isStanding(r.state) && !r.shelved) this.drop(entry);
   }
 
+  /**
+   * A condition of the monitoring system itself — the broker dropping messages, the spool full — as
+   * an alarm `_gaswatch/{name}/system` that follows the same lifecycle as any other: an operator
+   * must see that readings may be missing.
+   */
+  setSystemAlarm(name: string, active: boolean, priority: Priority, message: string, value: number | null = null): HandleResult {
+    const now = this.deps.clock.now();
+    return this.transact(() => {
+      const id = alarmId(SYSTEM_SITE, name, 'system');
+      let entry = this.book.get(id);
+      if (!entry) {
+        if (!active) return;
+        entry = this.newEntry(id, { site: SYSTEM_SITE, sensor: name }, 'system', priority);
+        this.book.set(id, entry);
+      }
+      const res = step({ state: entry.record.state, cond: entry.cond }, { type: 'condition', active, latch: false });
+      entry.cond = res.next.cond;
+      const r = entry.record;
+      if (res.transition === 'raised') {
+        Object.assign(r, { priority, message, value, threshold: null, unit: null });
+        r.raisedAt = new Date(now).toISOString();
+        r.clearedAt = r.ackedAt = r.ackedBy = r.comment = null;
+        entry.lastAnnounced = now;
+      } else if (res.transition === 'cleared') r.clearedAt = new Date(now).toISOString();
+      r.state = res.next.state;
+      if (res.transition) this.emit(res.transition, r, now);
+      if (!isStanding(r.state) && !r.shelved) this.drop(entry);
+    });
+  }
+
   // ------------------------------------------------------------------ commands (AlarmsApi)
 
   ack(id: string, operator: string, comment: string | null): CommandResult {
@@ -466,7 +496,12 @@ export class AlarmEngine implements AlarmsApi {
     if (!isStanding(r.state) && !r.shelved) this.drop(entry);
   }
 
-  private newEntry(id: string, rt: SensorRuntime, condition: Condition, priority: Priority): AlarmEntry {
+  private newEntry(
+    id: string,
+    rt: { site: string; sensor: string },
+    condition: AlarmRecord['condition'],
+    priority: Priority,
+  ): AlarmEntry {
     return {
       record: {
         id,
@@ -558,6 +593,9 @@ export class AlarmEngine implements AlarmsApi {
     return { events, durable: this.deps.persist(this.entries(), events) };
   }
 }
+
+/** The pseudo-site of alarms about gaswatch itself. */
+export const SYSTEM_SITE = '_gaswatch';
 
 const PRIORITY_RANK: Record<Priority, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 

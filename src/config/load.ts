@@ -57,20 +57,18 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
       }),
     );
 
-  // Main file. When it is invalid, its own `sites:`/`profiles:` are still followed so that the
-  // errors of those files are reported in the same run.
+  // Main file. Without valid YAML there is no telling where the profiles and sites are; when it
+  // is only invalid, its own `sites:`/`profiles:` are still followed so that the errors of those
+  // files are reported in the same run.
   const mainSrc = await read(abs);
-  // Without a readable main file there is no telling where the profiles and sites are.
-  if (!mainSrc.doc || mainSrc.doc.errors.length > 0) return failure(issues, sources, secrets);
+  if (!mainSrc.parsed) return failure(issues, sources, secrets);
   let main: MainConfig | undefined;
-  const rawMain = mainSrc.data ?? (mainSrc.doc ? {} : undefined);
-  if (rawMain !== undefined) {
-    const r = Main.safeParse(rawMain);
-    if (r.success) {
-      main = r.data;
-      for (const i of checkMain(main)) issues.push({ file: mainSrc.display, ...i });
-    } else zod(mainSrc, r.error, Main, rawMain);
-  }
+  const rawMain = mainSrc.data ?? {};
+  const r = Main.safeParse(rawMain);
+  if (r.success) {
+    main = r.data;
+    for (const i of checkMain(main)) issues.push({ file: mainSrc.display, ...i });
+  } else zod(mainSrc, r.error, Main, rawMain);
   const pick = (key: 'sites' | 'profiles', dflt: string) =>
     main?.[key] ?? (isMap(rawMain) && typeof rawMain[key] === 'string' ? rawMain[key] : dflt);
   const sitesGlob = pick('sites', 'sites/*.yaml');
@@ -79,7 +77,7 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   const profSrc = await read(path.resolve(dir, pick('profiles', 'profiles.yaml')));
   const profiles: Record<string, ProfileConfig> = {};
   const broken = new Set<string>();
-  const rawProfiles = profSrc.data ?? (profSrc.doc ? {} : undefined);
+  const rawProfiles = profSrc.data ?? (profSrc.parsed ? {} : undefined);
   const profilesReadable = isMap(rawProfiles);
   if (rawProfiles !== undefined && !isMap(rawProfiles))
     issues.push({ file: profSrc.display, path: [], message: 'expected a map of profile name → profile' });
@@ -110,7 +108,7 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   const docs: SiteDocument[] = [];
   for (const f of siteAbs) {
     const src = await read(f);
-    if (!src.doc || src.doc.errors.length > 0) continue;
+    if (!src.parsed) continue;
     const r = Site.safeParse(src.data);
     if (r.success) docs.push({ file: src.display, site: r.data });
     else {

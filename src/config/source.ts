@@ -12,6 +12,13 @@ export interface SourceFile {
   abs: string;
   /** As shown in error lines. */
   display: string;
+  /** Read and valid YAML: `data` holds its content (undefined for an empty file). */
+  parsed: boolean;
+  /**
+   * The source, kept to locate issues. The parsed document is dropped once its data is taken and
+   * re-parsed only for a file with issues: a fleet's documents would hold hundreds of MB.
+   */
+  text: string | undefined;
   doc: Document.Parsed | undefined;
   lines: LineCounter;
   /** Plain data after substitution; undefined when the file could not be read or is not valid YAML. */
@@ -40,6 +47,8 @@ export async function readSource(
   const src: SourceFile = {
     abs,
     display,
+    parsed: false,
+    text: undefined,
     doc: undefined,
     lines: new LineCounter(),
     data: undefined,
@@ -57,9 +66,10 @@ export async function readSource(
     return src;
   }
   // `merge: true` lets operators share setpoints with YAML anchors and `<<: *defaults`.
+  src.text = text;
   const doc = parseDocument(text, { lineCounter: src.lines, merge: true, prettyErrors: true });
-  src.doc = doc;
   if (doc.errors.length > 0) {
+    src.doc = doc;
     // The parser often reports one slip several times at the same spot; the first says it best.
     const seen = new Set<string>();
     for (const e of doc.errors) {
@@ -84,6 +94,7 @@ export async function readSource(
   src.failedPaths = sub.failedPaths;
   src.secretFiles = sub.files;
   src.data = doc.toJS({ maxAliasCount: 1000 });
+  src.parsed = true;
   return src;
 }
 
@@ -97,6 +108,10 @@ function keyOf(node: unknown): string {
  * nearest enclosing node, which is where the operator has to add or fix something.
  */
 export function locate(src: SourceFile, at: IssuePath, target: 'key' | 'value' = 'value'): Pos {
+  if (!src.doc && src.text !== undefined) {
+    src.lines = new LineCounter();
+    src.doc = parseDocument(src.text, { lineCounter: src.lines, merge: true });
+  }
   const doc = src.doc;
   if (!doc) return AT_START;
   let node: unknown = doc.contents;

@@ -87,21 +87,25 @@ export async function substitute(
     return out + text.slice(last);
   };
 
-  const walk = async (node: unknown, at: IssuePath): Promise<void> => {
+  // A plain walk collects the few scalars with a `${`; only those are awaited (a fleet's site
+  // files have hundreds of thousands of nodes and almost no secrets).
+  const found: { node: Node & { value: unknown }; at: IssuePath }[] = [];
+  const walk = (node: unknown, at: IssuePath): void => {
     if (isMap(node)) {
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? pair.key.value : pair.key;
-        await walk(pair.value, [...at, String(key)]);
+        walk(pair.value, [...at, String(key)]);
       }
     } else if (isSeq(node)) {
-      for (const [i, item] of node.items.entries()) await walk(item, [...at, i]);
-    } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) {
-      const value = await expand(node.value, at);
-      // A failed substitution leaves an empty string, never the placeholder, so nothing downstream
-      // mistakes "${env:X}" for a real password.
-      (node as Node & { value: unknown }).value = value ?? '';
-    }
+      for (const [i, item] of node.items.entries()) walk(item, [...at, i]);
+    } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${'))
+      found.push({ node: node as Node & { value: unknown }, at });
   };
-  await walk(doc.contents, []);
+  walk(doc.contents, []);
+  for (const { node, at } of found) {
+    // A failed substitution leaves an empty string, never the placeholder, so nothing downstream
+    // mistakes "${env:X}" for a real password.
+    node.value = (await expand(node.value as string, at)) ?? '';
+  }
   return result;
 }

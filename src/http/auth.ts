@@ -65,7 +65,11 @@ interface ParsedHash {
 export function parsePasswordHash(stored: string): ParsedHash | undefined {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return undefined;
-  const [N, r, p] = parts.slice(1, 4).map((s) => (/^\d+$/.test(s) ? Number(s) : Number.NaN)) as [number, number, number];
+  const [N, r, p] = parts.slice(1, 4).map((s) => (/^\d+$/.test(s) ? Number(s) : Number.NaN)) as [
+    number,
+    number,
+    number,
+  ];
   const salt = Buffer.from(parts[4] ?? '', 'base64');
   const key = Buffer.from(parts[5] ?? '', 'base64');
   const powerOfTwo = N > 1 && (N & (N - 1)) === 0;
@@ -107,7 +111,9 @@ export class OperatorDirectory {
       await verifyPassword(password, await this.decoy);
       return undefined;
     }
-    return (await verifyPassword(password, op.passwordHash)) ? { name: op.name, role: op.role, via: 'session' } : undefined;
+    return (await verifyPassword(password, op.passwordHash))
+      ? { name: op.name, role: op.role, via: 'session' }
+      : undefined;
   }
 
   byToken(token: string): Identity | undefined {

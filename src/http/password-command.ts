@@ -87,8 +87,14 @@ class HiddenLineReader {
         const chars = Array.from(chunk.toString('utf8'));
         for (let i = 0; i < chars.length; i++) {
           const ch = chars[i] as string;
-          if (ch === '\r' || ch === '\n') return done(undefined, chars.slice(i + 1).join(''));
-          if (ch === '\u0003' || ch === '\u0004') return done(new Error('aborted'), '');
+          if (ch === '\r' || ch === '\n') {
+            done(undefined, chars.slice(i + 1).join(''));
+            return;
+          }
+          if (ch === '\u0003' || ch === '\u0004') {
+            done(new Error('aborted'), '');
+            return;
+          }
           if (ch === '\u007f' || ch === '\b') buf = Array.from(buf).slice(0, -1).join('');
           else buf += ch;
         }

@@ -59,7 +59,10 @@ export function registerAlarmRoutes(app: FastifyInstance, ctx: GuardContext & { 
       const id = `${p.site}/${p.sensor}/${p.condition}`;
       const who = req.identity as Identity;
       const { result, detail } = run(id, who, req.body ?? {});
-      audit.info({ action, id, operator: who.name, via: who.via, ...detail, result: result.ok ? 'ok' : result.code }, action);
+      audit.info(
+        { action, id, operator: who.name, via: who.via, ...detail, result: result.ok ? 'ok' : result.code },
+        action,
+      );
       if (!result.ok) throw new HttpError(STATUS_OF[result.code], result.code, result.message);
       return reply.send(result.alarm);
     };

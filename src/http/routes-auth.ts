@@ -1,10 +1,10 @@
 /** Console login, logout and "who am I" (the console asks on load to know what to show). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../util/logger.js';
 import type { LoginRateLimiter } from './auth.js';
 import { authenticate, CSRF_HEADER, type GuardContext, SESSION_COOKIE } from './guard.js';
 import type { GaswatchMetrics } from './metrics.js';
 import { HttpError, LoginBody, parseOr400 } from './validate.js';
-import type { Logger } from '../util/logger.js';
 
 export interface AuthRoutesContext extends GuardContext {
   limiter: LoginRateLimiter;
@@ -61,7 +61,15 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AuthRoutesContext)
   /** "Who am I?" is answered even for nobody (name null, with the reason), so the console can ask it quietly. */
   app.get('/api/session', async (req: FastifyRequest) => {
     const a = authenticate(ctx, req);
-    if (!a.ok) return { name: null, role: null, via: null, csrfToken: null, anonymousViewer: ctx.anonymousViewer, reason: a.reason };
+    if (!a.ok)
+      return {
+        name: null,
+        role: null,
+        via: null,
+        csrfToken: null,
+        anonymousViewer: ctx.anonymousViewer,
+        reason: a.reason,
+      };
     const { name, role, via } = a.identity;
     return { name, role, via, csrfToken: a.csrf ?? null, anonymousViewer: ctx.anonymousViewer };
   });

@@ -28,7 +28,11 @@ export function registerSensorRoutes(
     for (const s of ctx.sensors.list()) {
       let e = sites.get(s.site);
       if (!e) {
-        e = { site: s.site, sensors: 0, status: Object.fromEntries(STATUSES.map((k) => [k, 0])) as Record<SensorStatus, number> };
+        e = {
+          site: s.site,
+          sensors: 0,
+          status: Object.fromEntries(STATUSES.map((k) => [k, 0])) as Record<SensorStatus, number>,
+        };
         sites.set(s.site, e);
       }
       e.sensors++;

@@ -11,7 +11,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Registry } from 'prom-client';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { type LoginLimitOptions, LoginRateLimiter, type OperatorConfig, OperatorDirectory, type SessionOptions, SessionStore } from './auth.js';
+import {
+  type LoginLimitOptions,
+  LoginRateLimiter,
+  type OperatorConfig,
+  OperatorDirectory,
+  type SessionOptions,
+  SessionStore,
+} from './auth.js';
 import type { GuardContext } from './guard.js';
 import type { GaswatchMetrics } from './metrics.js';
 import type { AlarmsApi, HealthApi, LiveFeed, SensorsApi } from './ports.js';
@@ -108,7 +115,8 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
   });
 
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
-    if (err instanceof HttpError) return reply.code(err.status).headers(err.headers).send({ error: err.code, message: err.message });
+    if (err instanceof HttpError)
+      return reply.code(err.status).headers(err.headers).send({ error: err.code, message: err.message });
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const code = CLIENT_ERROR_CODES[status] ?? 'bad_request';
@@ -140,7 +148,12 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
   });
   app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
-  registerAuthRoutes(app, { ...guard, limiter: new LoginRateLimiter(deps.clock, deps.loginLimit), logger, metrics: typed });
+  registerAuthRoutes(app, {
+    ...guard,
+    limiter: new LoginRateLimiter(deps.clock, deps.loginLimit),
+    logger,
+    metrics: typed,
+  });
   registerAlarmRoutes(app, { ...guard, alarms: deps.alarms, logger });
   registerSensorRoutes(app, { ...guard, sensors: deps.sensors, events });
 

@@ -86,7 +86,12 @@ export class EventStream {
   }
 
   /** Takes over a response whose headers the caller has not sent yet. */
-  open(res: ServerResponse, headers: Record<string, string>, sites: ReadonlySet<string> | undefined, stillAllowed: () => boolean) {
+  open(
+    res: ServerResponse,
+    headers: Record<string, string>,
+    sites: ReadonlySet<string> | undefined,
+    stillAllowed: () => boolean,
+  ) {
     res.writeHead(200, {
       ...headers,
       'content-type': 'text/event-stream; charset=utf-8',
@@ -98,7 +103,11 @@ export class EventStream {
     const client: Client = { res, sites, stillAllowed };
     this.clients.add(client);
     res.on('close', () => this.clients.delete(client));
-    const hello = { now: new Date(this.clock.now()).toISOString(), readingsIntervalMs: this.readingsIntervalMs, heartbeatMs: this.heartbeatMs };
+    const hello = {
+      now: new Date(this.clock.now()).toISOString(),
+      readingsIntervalMs: this.readingsIntervalMs,
+      heartbeatMs: this.heartbeatMs,
+    };
     res.write(`retry: 3000\nevent: hello\ndata: ${JSON.stringify(hello)}\n\n`);
   }
 

@@ -17,7 +17,11 @@ export class HttpError extends Error {
   }
 }
 
-export function parseOr400<S extends z.ZodType>(schema: S, data: unknown, where: 'body' | 'query' | 'path'): z.output<S> {
+export function parseOr400<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  where: 'body' | 'query' | 'path',
+): z.output<S> {
   const r = schema.safeParse(data);
   if (r.success) return r.data;
   const msg = r.error.issues

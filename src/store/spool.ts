@@ -173,7 +173,12 @@ export class Spool {
   /** The records of a checked-out segment not yet replayed, oldest first. */
   read(seg: Segment): Promise<Point[]> {
     return this.exclusive(async () => {
-      const { records, corrupt } = parse(await readFile(seg.file, 'utf8'));
+      // A segment someone deleted by hand is simply gone; retrying it forever would stall replay.
+      const text = await readFile(seg.file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return '';
+        throw err;
+      });
+      const { records, corrupt } = parse(text);
       this.countCorrupt(seg, corrupt);
       seg.telemetry = records.filter((r) => r.cls === 'telemetry').length;
       return records.slice(seg.resumeAt).map((r) => r.point!);

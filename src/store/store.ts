@@ -100,7 +100,8 @@ class BatchingStore implements Store {
 
   constructor(private readonly o: StoreOptions) {
     this.t = { ...DEFAULT_TUNING, ...o.tuning };
-    this.log = o.logger.child({ module: 'store' });
+    // The composition root binds `module: 'store'`; binding it again would repeat the key.
+    this.log = o.logger;
     const now = () => o.clock.now();
     this.batches = new GroupCommit({
       clock: o.clock,

@@ -323,3 +323,22 @@ describe('restart and reload', () => {
     expect(rig.types().at(-1)).toBe('hi:raised');
   });
 });
+
+describe('system alarms', () => {
+  it('follow the same lifecycle, under the _gaswatch site', () => {
+    const rig = engineRig(sites());
+    rig.engine.setSystemAlarm('broker-dropped', true, 'critical', 'the broker dropped 12 messages', 12);
+    rig.engine.setSystemAlarm('broker-dropped', true, 'critical', 'the broker dropped 14 messages', 14);
+    rig.engine.setSystemAlarm('broker-dropped', false, 'critical', '');
+    expect(rig.events.map((e) => `${e.alarm.id}:${e.type}:${e.alarm.state}`)).toEqual([
+      '_gaswatch/broker-dropped/system:raised:active_unacked',
+      '_gaswatch/broker-dropped/system:cleared:cleared_unacked',
+    ]);
+    expect(rig.engine.ack('_gaswatch/broker-dropped/system', 'wang', null).ok).toBe(true);
+    expect(rig.engine.list()).toEqual([]);
+    // a config reload does not close it
+    rig.engine.setSystemAlarm('broker-dropped', true, 'critical', 'again');
+    rig.engine.applyConfig(sites());
+    expect(rig.engine.list().map((a) => a.id)).toEqual(['_gaswatch/broker-dropped/system']);
+  });
+});

@@ -35,6 +35,7 @@ describe('config error lines', () => {
         'yaml-syntax',
         'main-syntax',
         'missing-env',
+        'main-checks',
       ]),
     );
   });

@@ -81,7 +81,11 @@ export function alarmsApiContract(name: string, setup: () => Promise<AlarmsDrive
     it('shelves with operator, reason and expiry, and unshelves', async () => {
       const id = await d.raise();
       const s = d.api.shelve(id, 'li', 30, 'detector being replaced');
-      expect(s.ok && s.alarm).toMatchObject({ shelved: true, shelvedBy: 'li', shelveReason: 'detector being replaced' });
+      expect(s.ok && s.alarm).toMatchObject({
+        shelved: true,
+        shelvedBy: 'li',
+        shelveReason: 'detector being replaced',
+      });
       expect(s.ok && s.alarm.shelvedUntil).toBeTruthy();
       expect(events.find((e) => e.type === 'shelved')?.operator).toBe('li');
       expect(d.api.list().find((a) => a.id === id)?.shelved).toBe(true);

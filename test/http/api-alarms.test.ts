@@ -67,10 +67,19 @@ describe('POST …/ack', () => {
     const id = leak();
     const res = await post(`/api/alarms/${id}/ack`, { comment: '  gas detector checked, valve closed ' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ id, state: 'active_acked', ackedBy: 'wang', comment: 'gas detector checked, valve closed' });
+    expect(res.json()).toMatchObject({
+      id,
+      state: 'active_acked',
+      ackedBy: 'wang',
+      comment: 'gas detector checked, valve closed',
+    });
     const journal = (await get(`/api/alarms/history?sensor=${id.split('/')[1]}&type=acked`)).json() as AlarmEvent[];
     expect(journal).toHaveLength(1);
-    expect(journal[0]).toMatchObject({ type: 'acked', operator: 'wang', comment: 'gas detector checked, valve closed' });
+    expect(journal[0]).toMatchObject({
+      type: 'acked',
+      operator: 'wang',
+      comment: 'gas detector checked, valve closed',
+    });
   });
 
   it('takes no body, an empty comment or null as "no comment"', async () => {
@@ -111,7 +120,10 @@ describe('POST …/shelve and …/unshelve', () => {
     expect(un.statusCode).toBe(200);
     expect(un.json().shelved).toBe(false);
     expect((await post(`/api/alarms/${id}/unshelve`)).statusCode).toBe(409);
-    const types = ((await get(`/api/alarms/history?sensor=${id.split('/')[1]}`)).json() as AlarmEvent[]).map((e) => [e.type, e.operator]);
+    const types = ((await get(`/api/alarms/history?sensor=${id.split('/')[1]}`)).json() as AlarmEvent[]).map((e) => [
+      e.type,
+      e.operator,
+    ]);
     expect(types.slice(0, 2)).toEqual([
       ['unshelved', 'wang'],
       ['shelved', 'wang'],

@@ -59,7 +59,11 @@ describe('without a cookie or token', () => {
 
 describe('login', () => {
   it('sets an HttpOnly, SameSite=Strict session cookie and returns the CSRF token', async () => {
-    const res = await h.server.app.inject({ method: 'POST', url: '/api/login', payload: { name: 'wang', password: PASSWORDS.wang } });
+    const res = await h.server.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { name: 'wang', password: PASSWORDS.wang },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ name: 'wang', role: 'operator', via: 'session' });
     expect(res.json().csrfToken).toMatch(/^[\w-]{40,}$/);
@@ -67,13 +71,27 @@ describe('login', () => {
     expect(set).toMatch(/HttpOnly/);
     expect(set).toMatch(/SameSite=Strict/);
     expect(set).toMatch(/Path=\//);
-    const me = await h.server.app.inject({ method: 'GET', url: '/api/session', headers: { cookie: sessionCookie(res) } });
+    const me = await h.server.app.inject({
+      method: 'GET',
+      url: '/api/session',
+      headers: { cookie: sessionCookie(res) },
+    });
     expect(me.json()).toMatchObject({ name: 'wang', role: 'operator', csrfToken: res.json().csrfToken });
   });
 
   it('answers a wrong password and an unknown name alike', async () => {
-    const a = await h.server.app.inject({ method: 'POST', url: '/api/login', payload: { name: 'wang', password: 'nope' }, remoteAddress: '10.0.0.1' });
-    const b = await h.server.app.inject({ method: 'POST', url: '/api/login', payload: { name: 'nobody', password: 'nope' }, remoteAddress: '10.0.0.1' });
+    const a = await h.server.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { name: 'wang', password: 'nope' },
+      remoteAddress: '10.0.0.1',
+    });
+    const b = await h.server.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { name: 'nobody', password: 'nope' },
+      remoteAddress: '10.0.0.1',
+    });
     expect([a.statusCode, b.statusCode]).toEqual([401, 401]);
     expect(a.json()).toEqual(b.json());
     expect(a.headers['set-cookie']).toBeUndefined();
@@ -104,20 +122,37 @@ describe('login', () => {
 describe('roles and CSRF', () => {
   it('a viewer may read but not acknowledge, shelve or unshelve (403)', async () => {
     const zhao = await login(h.server, 'zhao', PASSWORDS.zhao);
-    expect((await h.server.app.inject({ method: 'GET', url: '/api/alarms', headers: zhao.write })).statusCode).toBe(200);
+    expect((await h.server.app.inject({ method: 'GET', url: '/api/alarms', headers: zhao.write })).statusCode).toBe(
+      200,
+    );
     for (const action of WRITES) {
       const id = leak();
-      const res = await h.server.app.inject({ method: 'POST', url: `/api/alarms/${id}/${action}`, headers: zhao.write, payload: {} });
+      const res = await h.server.app.inject({
+        method: 'POST',
+        url: `/api/alarms/${id}/${action}`,
+        headers: zhao.write,
+        payload: {},
+      });
       expect(res.statusCode, action).toBe(403);
       expect(res.json()).toMatchObject({ error: 'forbidden', message: 'needs role operator; zhao is viewer' });
     }
-    const tokenViewer = await h.server.app.inject({ method: 'POST', url: `/api/alarms/${leak()}/ack`, headers: bearer(TOKENS.dash), payload: {} });
+    const tokenViewer = await h.server.app.inject({
+      method: 'POST',
+      url: `/api/alarms/${leak()}/ack`,
+      headers: bearer(TOKENS.dash),
+      payload: {},
+    });
     expect(tokenViewer.statusCode).toBe(403);
   });
 
   it('an admin may acknowledge', async () => {
     const root = await login(h.server, 'root', PASSWORDS.root);
-    const res = await h.server.app.inject({ method: 'POST', url: `/api/alarms/${leak()}/ack`, headers: root.write, payload: {} });
+    const res = await h.server.app.inject({
+      method: 'POST',
+      url: `/api/alarms/${leak()}/ack`,
+      headers: root.write,
+      payload: {},
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().ackedBy).toBe('root');
   });
@@ -133,8 +168,14 @@ describe('roles and CSRF', () => {
     expect(h.plant.alarms.records.get(id)?.state).toBe('active_unacked');
     const other = await login(h.server, 'wang', PASSWORDS.wang);
     const crossed = { cookie: wang.cookie, 'x-csrf-token': other.csrf }; // a token of another session
-    expect((await h.server.app.inject({ method: 'POST', url: `/api/alarms/${id}/ack`, headers: crossed, payload: {} })).statusCode).toBe(403);
-    expect((await h.server.app.inject({ method: 'POST', url: `/api/alarms/${id}/ack`, headers: wang.write, payload: {} })).statusCode).toBe(200);
+    expect(
+      (await h.server.app.inject({ method: 'POST', url: `/api/alarms/${id}/ack`, headers: crossed, payload: {} }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await h.server.app.inject({ method: 'POST', url: `/api/alarms/${id}/ack`, headers: wang.write, payload: {} }))
+        .statusCode,
+    ).toBe(200);
   });
 });
 
@@ -142,7 +183,9 @@ describe('sessions', () => {
   it('expire after the idle time on the server clock, and the answer says so', async () => {
     const wang = await login(h.server, 'wang', PASSWORDS.wang);
     h.clock.advance(11 * 3600_000);
-    expect((await h.server.app.inject({ method: 'GET', url: '/api/alarms', headers: wang.write })).statusCode).toBe(200);
+    expect((await h.server.app.inject({ method: 'GET', url: '/api/alarms', headers: wang.write })).statusCode).toBe(
+      200,
+    );
     h.clock.advance(12 * 3600_000 + 1);
     const res = await h.server.app.inject({ method: 'GET', url: '/api/alarms', headers: wang.write });
     expect(res.statusCode).toBe(401);
@@ -153,25 +196,36 @@ describe('sessions', () => {
     const wang = await login(h.server, 'wang', PASSWORDS.wang);
     for (let i = 0; i < 2; i++) {
       h.clock.advance(11 * 3600_000);
-      expect((await h.server.app.inject({ method: 'GET', url: '/api/alarms', headers: wang.write })).statusCode).toBe(200);
+      expect((await h.server.app.inject({ method: 'GET', url: '/api/alarms', headers: wang.write })).statusCode).toBe(
+        200,
+      );
     }
     h.clock.advance(2 * 3600_000 + 1);
-    expect((await h.server.app.inject({ method: 'GET', url: '/api/alarms', headers: wang.write })).statusCode).toBe(401);
+    expect((await h.server.app.inject({ method: 'GET', url: '/api/alarms', headers: wang.write })).statusCode).toBe(
+      401,
+    );
   });
 
   it('end at logout, which needs the CSRF token', async () => {
     const wang = await login(h.server, 'wang', PASSWORDS.wang);
-    expect((await h.server.app.inject({ method: 'POST', url: '/api/logout', headers: { cookie: wang.cookie }, payload: {} })).statusCode).toBe(403);
+    expect(
+      (await h.server.app.inject({ method: 'POST', url: '/api/logout', headers: { cookie: wang.cookie }, payload: {} }))
+        .statusCode,
+    ).toBe(403);
     const out = await h.server.app.inject({ method: 'POST', url: '/api/logout', headers: wang.write, payload: {} });
     expect(out.statusCode).toBe(204);
-    expect((await h.server.app.inject({ method: 'GET', url: '/api/alarms', headers: wang.write })).statusCode).toBe(401);
+    expect((await h.server.app.inject({ method: 'GET', url: '/api/alarms', headers: wang.write })).statusCode).toBe(
+      401,
+    );
   });
 
   it('end when a config reload removes the operator', async () => {
     const root = await login(h.server, 'root', PASSWORDS.root);
     h.server.setOperators(h.operators.filter((o) => o.name !== 'root'));
     try {
-      expect((await h.server.app.inject({ method: 'GET', url: '/api/alarms', headers: root.write })).statusCode).toBe(401);
+      expect((await h.server.app.inject({ method: 'GET', url: '/api/alarms', headers: root.write })).statusCode).toBe(
+        401,
+      );
     } finally {
       h.server.setOperators(h.operators);
     }
@@ -186,11 +240,20 @@ describe('demo mode: http.anonymousViewer', () => {
     const me = await demo.server.app.inject({ method: 'GET', url: '/api/session' });
     expect(me.json()).toMatchObject({ name: 'anonymous', role: 'viewer', via: 'anonymous', anonymousViewer: true });
     demo.plant.publish('zjk-depot', 'GD-12', 30);
-    const ack = await demo.server.app.inject({ method: 'POST', url: '/api/alarms/zjk-depot/GD-12/hi/ack', payload: {} });
+    const ack = await demo.server.app.inject({
+      method: 'POST',
+      url: '/api/alarms/zjk-depot/GD-12/hi/ack',
+      payload: {},
+    });
     expect(ack.statusCode).toBe(401);
     expect(ack.json().message).toMatch(/log in/);
     const wang = await login(demo.server, 'wang', PASSWORDS.wang);
-    const ok = await demo.server.app.inject({ method: 'POST', url: '/api/alarms/zjk-depot/GD-12/hi/ack', headers: wang.write, payload: {} });
+    const ok = await demo.server.app.inject({
+      method: 'POST',
+      url: '/api/alarms/zjk-depot/GD-12/hi/ack',
+      headers: wang.write,
+      payload: {},
+    });
     expect(ok.statusCode).toBe(200);
   });
 });

@@ -52,18 +52,31 @@ describe('sensors and sites', () => {
     h.plant.publish('yq-station', 'GD-77', 1.25); // declared by no config
     const all = (await get('/api/sensors')).json() as SensorSnapshot[];
     const gd12 = all.find((s) => s.sensor === 'GD-12');
-    expect(gd12).toMatchObject({ site: 'zjk-depot', kind: 'gas', unit: '%LEL', value: 3.5, status: 'ok', configured: true });
+    expect(gd12).toMatchObject({
+      site: 'zjk-depot',
+      kind: 'gas',
+      unit: '%LEL',
+      value: 3.5,
+      status: 'ok',
+      configured: true,
+    });
     expect(gd12?.ts).toBe(new Date(h.clock.now()).toISOString());
     expect(all.find((s) => s.sensor === 'GD-77')).toMatchObject({ status: 'unconfigured', configured: false });
     expect(all.find((s) => s.sensor === 'PT-101')).toMatchObject({ status: 'stale', value: null, ts: null });
     const depot = (await get('/api/sensors?site=zjk-depot')).json() as SensorSnapshot[];
     expect(new Set(depot.map((s) => s.site))).toEqual(new Set(['zjk-depot']));
-    expect(((await get('/api/sensors?status=fault')).json() as SensorSnapshot[]).map((s) => s.sensor)).toEqual(['GD-13']);
+    expect(((await get('/api/sensors?status=fault')).json() as SensorSnapshot[]).map((s) => s.sensor)).toEqual([
+      'GD-13',
+    ]);
     expect((await get('/api/sensors?status=burning')).statusCode).toBe(400);
   });
 
   it('summarises sites by sensor status', async () => {
-    const sites = (await get('/api/sites')).json() as { site: string; sensors: number; status: Record<string, number> }[];
+    const sites = (await get('/api/sites')).json() as {
+      site: string;
+      sensors: number;
+      status: Record<string, number>;
+    }[];
     const depot = sites.find((s) => s.site === 'zjk-depot');
     expect(depot?.sensors).toBe(4);
     expect(depot?.status).toMatchObject({ ok: 1, fault: 1, stale: 2 });
@@ -87,7 +100,9 @@ describe('security headers', () => {
   it('are on the console and the API', async () => {
     for (const path of ['/', '/api/alarms', '/nowhere']) {
       const res = await get(path);
-      expect(res.headers['content-security-policy'], path).toMatch(/default-src 'self'.*script-src 'self'.*frame-ancestors 'none'/);
+      expect(res.headers['content-security-policy'], path).toMatch(
+        /default-src 'self'.*script-src 'self'.*frame-ancestors 'none'/,
+      );
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['referrer-policy']).toBe('no-referrer');

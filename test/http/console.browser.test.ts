@@ -7,9 +7,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/util/clock.js';
 import { waitFor } from '../helpers/wait.js';
+import { acknowledge, alarmRow, launchChromium, logIn, screenshot, shelve, watchErrors } from './console-steps.js';
 import type { FakePlant } from './fixtures.js';
 import { type Harness, makeHarness, PASSWORDS } from './harness.js';
-import { acknowledge, alarmRow, launchChromium, logIn, screenshot, shelve, watchErrors } from './console-steps.js';
+
+/** The slice of the browser's window used below (the tests compile without the DOM lib). */
+type CssWindow = { getComputedStyle(e: unknown): { animationName: string } };
 
 let h: Harness;
 let url: string;
@@ -26,7 +29,15 @@ function backfill(plant: FakePlant): void {
     const base = s.kind === 'pressure' ? 18 : 1.5;
     for (let t = now - 3600_000; t < now; t += 20_000) {
       const value = base + Math.sin(t / 300_000) * base * 0.05 + (s.sensor.charCodeAt(3) % 5) * 0.1;
-      plant.sensors.ingest({ site: s.site, sensor: s.sensor, value, ts: t, unit: s.unit ?? '', status: 'ok', configured: true });
+      plant.sensors.ingest({
+        site: s.site,
+        sensor: s.sensor,
+        value,
+        ts: t,
+        unit: s.unit ?? '',
+        status: 'ok',
+        configured: true,
+      });
     }
   }
 }
@@ -81,10 +92,14 @@ describe('operator console', () => {
     expect(await hi.locator('td').nth(6).textContent()).toBe('High');
     expect(await hihi.locator('td.state').textContent()).toBe('Unacknowledged');
     expect(await hihi.getAttribute('class')).toContain('unacked');
-    const animation = await hihi.locator('.prio .shape').evaluate((e) => getComputedStyle(e).animationName);
+    const animation = await hihi
+      .locator('.prio .shape')
+      .evaluate((e) => (globalThis as unknown as CssWindow).getComputedStyle(e).animationName);
     expect(animation).toBe('flash');
     // Most urgent first.
-    expect(await page.locator('#alarm-summary tbody tr').first().getAttribute('data-alarm-id')).toBe('zjk-depot/GD-12/hihi');
+    expect(await page.locator('#alarm-summary tbody tr').first().getAttribute('data-alarm-id')).toBe(
+      'zjk-depot/GD-12/hihi',
+    );
     // The live value of the detector is on the sensors panel too.
     await page.getByRole('button', { name: /^zjk-depot/ }).click();
     const value = page.locator('#sensor-table tr[data-sensor="GD-12"] td.value');
@@ -118,8 +133,24 @@ describe('operator console', () => {
   });
 
   it('shelves another alarm with a duration and reason; it moves to the shelved list', async () => {
-    h.plant.alarms.raise({ site: 'zjk-depot', sensor: 'PT-101', condition: 'lo', priority: 'medium', value: 1.8, threshold: 2, unit: 'MPa' });
-    h.plant.alarms.raise({ site: 'bj-station-3', sensor: 'TT-02', condition: 'hi', priority: 'low', value: 41.2, threshold: 40, unit: 'C' });
+    h.plant.alarms.raise({
+      site: 'zjk-depot',
+      sensor: 'PT-101',
+      condition: 'lo',
+      priority: 'medium',
+      value: 1.8,
+      threshold: 2,
+      unit: 'MPa',
+    });
+    h.plant.alarms.raise({
+      site: 'bj-station-3',
+      sensor: 'TT-02',
+      condition: 'hi',
+      priority: 'low',
+      value: 41.2,
+      threshold: 40,
+      unit: 'C',
+    });
     leak('bj-station-3', 'GD-01', 5, 2, 24);
     const id = 'bj-station-3/GD-01/hi';
     await alarmRow(page, id).waitFor({ timeout: 15_000 });
@@ -128,7 +159,11 @@ describe('operator console', () => {
     expect(await alarmRow(page, id).count()).toBe(0);
     expect(await alarmRow(page, id, 'shelved').textContent()).toContain('Detector drifting; replacement booked');
     const rec = h.plant.alarms.records.get(id);
-    expect(rec).toMatchObject({ shelved: true, shelvedBy: 'wang', shelveReason: 'Detector drifting; replacement booked' });
+    expect(rec).toMatchObject({
+      shelved: true,
+      shelvedBy: 'wang',
+      shelveReason: 'Detector drifting; replacement booked',
+    });
     expect(Date.parse(rec?.shelvedUntil ?? '') - Date.now()).toBeGreaterThan(4 * 3600_000 - 60_000);
   });
 
@@ -138,6 +173,8 @@ describe('operator console', () => {
     await page.getByRole('button', { name: /^zjk-depot/ }).click();
     await expect.poll(() => page.locator('#sensor-table tr[data-sensor="GD-13"] .status').textContent()).toBe('Fault');
     expect(await page.locator('#sensor-table tr[data-sensor="GD-14"] .status').textContent()).toBe('Stale');
+    const depot = page.getByRole('button', { name: /^zjk-depot/ });
+    await expect.poll(() => depot.textContent(), { timeout: 5000 }).toContain('1 fault');
     await page.locator('#sensor-table').getByRole('button', { name: 'GD-12' }).click();
     await page.locator('#trend-chart canvas').waitFor();
     expect(await page.locator('#trend-title').textContent()).toBe('GD-12 — last hour (%LEL)');

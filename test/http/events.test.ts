@@ -100,9 +100,14 @@ describe('GET /api/events', () => {
     h.clock.advance(1000);
     await waitFor(() => all.of('readings').length === 1 && depot.of('readings').length === 1, { message: 'one flush' });
     const everything = all.of('readings')[0] as { site: string; sensor: string; value: number }[];
-    expect(everything.map((r) => `${r.site}/${r.sensor}=${r.value}`).sort()).toEqual(['bj-station-3/GD-01=9', 'zjk-depot/GD-13=3']);
+    expect(everything.map((r) => `${r.site}/${r.sensor}=${r.value}`).sort()).toEqual([
+      'bj-station-3/GD-01=9',
+      'zjk-depot/GD-13=3',
+    ]);
     const mine = depot.of('readings')[0] as { site: string; value: number; unit: string; status: string }[];
-    expect(mine).toEqual([expect.objectContaining({ site: 'zjk-depot', sensor: 'GD-13', value: 3, unit: '%LEL', status: 'ok' })]);
+    expect(mine).toEqual([
+      expect.objectContaining({ site: 'zjk-depot', sensor: 'GD-13', value: 3, unit: '%LEL', status: 'ok' }),
+    ]);
     h.clock.advance(1000); // nothing new: no empty flushes
     h.plant.publish('bj-station-3', 'GD-01', 10);
     h.clock.advance(1000);
@@ -135,9 +140,12 @@ describe('GET /api/events', () => {
     await waitFor(() => bad.status !== 0);
     expect(bad.status).toBe(400);
     const live = clients.filter((c) => !c.ended && c.status === 200).length;
-    await waitFor(async () => (await h.metrics.registry.getSingleMetricAsString('gaswatch_sse_clients')).endsWith(` ${live}`), {
-      message: `gaswatch_sse_clients ${live}`,
-    });
+    await waitFor(
+      async () => (await h.metrics.registry.getSingleMetricAsString('gaswatch_sse_clients')).endsWith(` ${live}`),
+      {
+        message: `gaswatch_sse_clients ${live}`,
+      },
+    );
   });
 
   it('ends every stream when the server stops', async () => {

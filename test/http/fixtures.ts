@@ -4,8 +4,23 @@
  * API and console tests exercise real behaviour. `FakePlant` turns readings into hi/hihi alarms
  * the way a simulator's leak would reach the real daemon.
  */
-import type { AlarmEvent, AlarmEventType, AlarmRecord, AlarmState, Priority, Reading, SensorKind } from '../../src/domain/types.js';
-import type { AlarmsApi, CommandResult, HealthApi, LiveFeed, SensorSnapshot, SensorsApi } from '../../src/http/ports.js';
+import type {
+  AlarmEvent,
+  AlarmEventType,
+  AlarmRecord,
+  AlarmState,
+  Priority,
+  Reading,
+  SensorKind,
+} from '../../src/domain/types.js';
+import type {
+  AlarmsApi,
+  CommandResult,
+  HealthApi,
+  LiveFeed,
+  SensorSnapshot,
+  SensorsApi,
+} from '../../src/http/ports.js';
 import type { Clock } from '../../src/util/clock.js';
 
 export class MemoryLiveFeed implements LiveFeed {
@@ -108,7 +123,11 @@ export class MemoryAlarms implements AlarmsApi {
     const r = this.records.get(id);
     if (!r) return { ok: false, code: 'not_found', message: `no alarm ${id}` };
     if (r.state !== 'active_unacked' && r.state !== 'cleared_unacked')
-      return { ok: false, code: 'invalid_state', message: `${id} is ${r.state}; only unacknowledged alarms can be acknowledged` };
+      return {
+        ok: false,
+        code: 'invalid_state',
+        message: `${id} is ${r.state}; only unacknowledged alarms can be acknowledged`,
+      };
     r.state = r.state === 'active_unacked' ? 'active_acked' : 'normal';
     Object.assign(r, { ackedAt: this.iso(), ackedBy: operator, comment });
     return { ok: true, alarm: this.emit('acked', r, operator, comment) };
@@ -117,8 +136,10 @@ export class MemoryAlarms implements AlarmsApi {
   shelve(id: string, operator: string, minutes: number, reason: string): CommandResult {
     const r = this.records.get(id);
     if (!r) return { ok: false, code: 'not_found', message: `no alarm ${id}` };
-    if (!(Number.isInteger(minutes) && minutes > 0)) return { ok: false, code: 'bad_request', message: 'minutes must be > 0' };
-    if (r.state === 'normal') return { ok: false, code: 'invalid_state', message: `${id} is normal; nothing to shelve` };
+    if (!(Number.isInteger(minutes) && minutes > 0))
+      return { ok: false, code: 'bad_request', message: 'minutes must be > 0' };
+    if (r.state === 'normal')
+      return { ok: false, code: 'invalid_state', message: `${id} is normal; nothing to shelve` };
     const until = new Date(this.clock.now() + minutes * 60_000).toISOString();
     Object.assign(r, { shelved: true, shelvedBy: operator, shelvedUntil: until, shelveReason: reason });
     return { ok: true, alarm: this.emit('shelved', r, operator, reason) };
@@ -154,7 +175,10 @@ export class MemoryAlarms implements AlarmsApi {
 
 function message(i: RaiseInput): string {
   const v = i.value === undefined ? '' : ` ${i.value} ${i.unit ?? ''}`.trimEnd();
-  const sp = i.threshold === undefined ? '' : ` ≥ ${i.condition === 'hihi' ? 'HiHi' : 'Hi'} ${i.threshold} ${i.unit ?? ''}`.trimEnd();
+  const sp =
+    i.threshold === undefined
+      ? ''
+      : ` ≥ ${i.condition === 'hihi' ? 'HiHi' : 'Hi'} ${i.threshold} ${i.unit ?? ''}`.trimEnd();
   return `${i.sensor}${v}${sp}`;
 }
 
@@ -169,7 +193,18 @@ export class MemorySensors implements SensorsApi {
 
   define(site: string, sensor: string, d: { kind: SensorKind; unit: string; asset?: string; name?: string }): void {
     this.entries.set(`${site}/${sensor}`, {
-      snap: { site, sensor, name: d.name ?? null, kind: d.kind, asset: d.asset ?? null, unit: d.unit, value: null, ts: null, status: 'stale', configured: true },
+      snap: {
+        site,
+        sensor,
+        name: d.name ?? null,
+        kind: d.kind,
+        asset: d.asset ?? null,
+        unit: d.unit,
+        value: null,
+        ts: null,
+        status: 'stale',
+        configured: true,
+      },
       history: [],
     });
   }
@@ -179,12 +214,29 @@ export class MemorySensors implements SensorsApi {
     let e = this.entries.get(key);
     if (!e) {
       e = {
-        snap: { site: r.site, sensor: r.sensor, name: null, kind: null, asset: null, unit: r.unit, value: null, ts: null, status: 'unconfigured', configured: false },
+        snap: {
+          site: r.site,
+          sensor: r.sensor,
+          name: null,
+          kind: null,
+          asset: null,
+          unit: r.unit,
+          value: null,
+          ts: null,
+          status: 'unconfigured',
+          configured: false,
+        },
         history: [],
       };
       this.entries.set(key, e);
     }
-    const status = !r.configured ? 'unconfigured' : r.status === 'fault' ? 'fault' : r.status === 'ok' ? 'ok' : 'maintenance';
+    const status = !r.configured
+      ? 'unconfigured'
+      : r.status === 'fault'
+        ? 'fault'
+        : r.status === 'ok'
+          ? 'ok'
+          : 'maintenance';
     Object.assign(e.snap, { value: r.value, ts: new Date(r.ts).toISOString(), status });
     e.history.push({ ts: r.ts, value: r.value });
     const cutoff = this.clock.now() - 3600_000;
@@ -233,7 +285,15 @@ export class FakePlant {
   /** A reading as the daemon would hand it on after decoding. */
   publish(site: string, sensor: string, value: number, status: Reading['status'] = 'ok'): void {
     const sp = this.setpoints.get(`${site}/${sensor}`);
-    const r: Reading = { site, sensor, value, ts: this.clock.now(), unit: sp?.unit ?? '', status, configured: sp !== undefined };
+    const r: Reading = {
+      site,
+      sensor,
+      value,
+      ts: this.clock.now(),
+      unit: sp?.unit ?? '',
+      status,
+      configured: sp !== undefined,
+    };
     this.sensors.ingest(r);
     this.live.emitReading(r);
     if (!sp || status !== 'ok') return;

@@ -75,7 +75,12 @@ export interface Session {
 }
 
 export async function login(server: HttpServer, name: string, password: string, ip = '127.0.0.1'): Promise<Session> {
-  const res = await server.app.inject({ method: 'POST', url: '/api/login', payload: { name, password }, remoteAddress: ip });
+  const res = await server.app.inject({
+    method: 'POST',
+    url: '/api/login',
+    payload: { name, password },
+    remoteAddress: ip,
+  });
   if (res.statusCode !== 200) throw new Error(`login ${name} failed: ${res.statusCode} ${res.body}`);
   const cookie = sessionCookie(res);
   const csrf = (res.json() as { csrfToken: string }).csrfToken;

@@ -20,13 +20,14 @@ export function ambientAir(rng: Rng, startTime: number): Signal {
 
 /**
  * A CNG storage tank, MPa gauge. Compressors fill it and trailers or the city main draw it down on a
- * six-hour cycle anchored to the clock (tanks offset by `offsetH`): fill 1.5 h from 18 to 23.5 MPa at
+ * six-hour cycle anchored to the clock (tanks offset by `offsetH`): fill 1.5 h from 17.5 to 22.5 MPa at
  * a reference 15 °C, hold 0.5 h, withdraw 3.5 h, idle 0.5 h. The gas follows the ambient temperature
- * at constant volume (Gay-Lussac), which gives the daily swing.
+ * at constant volume (Gay-Lussac), which gives the daily swing. The top stays clear of the shipped
+ * `hi` setpoint (23 MPa) even on the warmest afternoon, so `normal` never alarms.
  */
 export function cngTank(startTime: number, offsetH: number, ambient: Signal): Signal {
-  const low = 18;
-  const high = 23.5;
+  const low = 17.5;
+  const high = 22.5;
   return (t) => {
     const h = (((localHour(startTime + t) + offsetH) % 6) + 6) % 6;
     let p: number;
@@ -59,12 +60,13 @@ const CAR_STEPS = 18; // a fill takes three minutes
 const REFILL_BELOW_PCT = 20;
 const TANKER_DELAY_MS = 45 * 60_000;
 const REFILL_MS = 40 * 60_000;
-const REFILL_TO_PCT = 85;
+// The shipped lpg-tank-level profile alarms `hi` at 85 % (GB 50156 fill limit): a tanker stops short of it.
+const REFILL_TO_PCT = 80;
 
 /**
  * The buried LPG tank of a filling station: level falls as the dispensers sell (cars arrive more
  * often by day, with rush-hour peaks), a tanker comes 45 minutes after the level drops below 20 % and
- * refills it to 85 % over 40 minutes. The pressure is propane's vapour pressure at the tank's
+ * refills it to 80 % over 40 minutes. The pressure is propane's vapour pressure at the tank's
  * temperature (the ground damps and delays the daily swing: 20 ± 3 °C, warmest at 18:00), pulled
  * down a little while cars draw liquid and pushed up while the tanker's pump runs.
  *

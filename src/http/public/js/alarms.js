@@ -22,7 +22,11 @@ const rank = (p) => {
 const when = (a) => a.raisedAt ?? a.clearedAt ?? '';
 
 export function summaryOrder(a, b) {
-  return rank(a.priority) - rank(b.priority) || (when(a) < when(b) ? 1 : when(a) > when(b) ? -1 : 0) || (a.id < b.id ? -1 : 1);
+  return (
+    rank(a.priority) - rank(b.priority) ||
+    (when(a) < when(b) ? 1 : when(a) > when(b) ? -1 : 0) ||
+    (a.id < b.id ? -1 : 1)
+  );
 }
 
 export const isUnacked = (a) => a.state === 'active_unacked' || a.state === 'cleared_unacked';
@@ -102,7 +106,12 @@ export class AlarmBoard {
       el('td', {}, el('time', { datetime: when(a), text: formatTime(when(a)) })),
       el('td', { text: a.site }),
       el('td', { text: a.sensor }),
-      el('td', {}, CONDITION_LABEL[a.condition] ?? a.condition, a.chattering ? el('span', { class: 'tag', text: 'Chattering' }) : null),
+      el(
+        'td',
+        {},
+        CONDITION_LABEL[a.condition] ?? a.condition,
+        a.chattering ? el('span', { class: 'tag', text: 'Chattering' }) : null,
+      ),
       el('td', { class: 'num', text: withUnit(a.value, a.unit) }),
       el('td', { class: 'num', text: withUnit(a.threshold, a.unit) }),
       el('td', {}, priorityBadge(a.priority)),
@@ -120,7 +129,10 @@ export class AlarmBoard {
       el('td', { text: a.sensor }),
       el('td', { text: CONDITION_LABEL[a.condition] ?? a.condition }),
       el('td', {}, priorityBadge(a.priority)),
-      el('td', { class: 'state', text: `${a.shelved ? 'Shelved' : 'Suppressed'} · ${STATE_LABEL[a.state] ?? a.state}` }),
+      el('td', {
+        class: 'state',
+        text: `${a.shelved ? 'Shelved' : 'Suppressed'} · ${STATE_LABEL[a.state] ?? a.state}`,
+      }),
       el('td', { text: a.shelved ? (a.shelvedBy ?? '') : 'maintenance' }),
       el('td', { text: a.shelvedUntil ? formatTime(a.shelvedUntil) : '' }),
       el('td', { text: a.shelveReason ?? '' }),
@@ -147,7 +159,8 @@ export class AlarmBoard {
       title: can === 'no' ? 'Your role may only view alarms' : undefined,
       text: label,
       onclick: async () => {
-        if (this.auth.canWrite() === 'login' && !(await this.auth.login(`Log in to ${label.toLowerCase()} alarms.`))) return;
+        if (this.auth.canWrite() === 'login' && !(await this.auth.login(`Log in to ${label.toLowerCase()} alarms.`)))
+          return;
         await run();
       },
     });

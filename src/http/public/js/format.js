@@ -22,7 +22,9 @@ export function formatTime(iso, now = new Date()) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
   const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  return d.toDateString() === now.toDateString() ? time : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
+  return d.toDateString() === now.toDateString()
+    ? time
+    : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
 }
 
 export function formatClock(d) {
@@ -94,7 +96,7 @@ export function statusBadge(status) {
   return el(
     'span',
     { class: `status status-${status}` },
-    el('span', { class: 'shape', 'aria-hidden': 'true' }),
+    el('span', { class: 'sshape', 'aria-hidden': 'true' }),
     STATUS_LABEL[status] ?? status,
   );
 }

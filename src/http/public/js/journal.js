@@ -48,7 +48,12 @@ export class Journal {
   /** A live alarm event. */
   add(e) {
     const f = this.filters;
-    if ((f.site && e.alarm.site !== f.site) || (f.sensor && e.alarm.sensor !== f.sensor) || (f.type && e.type !== f.type)) return;
+    if (
+      (f.site && e.alarm.site !== f.site) ||
+      (f.sensor && e.alarm.sensor !== f.sensor) ||
+      (f.type && e.type !== f.type)
+    )
+      return;
     this.tbody.prepend(this.row(e));
     const limit = Number(f.limit ?? 200);
     while (this.tbody.rows.length > limit) this.tbody.lastElementChild.remove();

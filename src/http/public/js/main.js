@@ -57,7 +57,11 @@ function setMe(session) {
   me = session;
   setCsrfToken(session?.csrfToken ?? null);
   const who = document.getElementById('user');
-  who.textContent = !me ? 'Not logged in' : me.via === 'anonymous' ? 'Viewing without login' : `${me.name} (${me.role})`;
+  who.textContent = !me
+    ? 'Not logged in'
+    : me.via === 'anonymous'
+      ? 'Viewing without login'
+      : `${me.name} (${me.role})`;
   document.getElementById('login-open').hidden = Boolean(me && me.via !== 'anonymous');
   document.getElementById('logout').hidden = !me || me.via === 'anonymous';
   board.authChanged();

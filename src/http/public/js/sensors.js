@@ -2,7 +2,7 @@
 // Live values come from the event stream, which sends only the selected site's readings.
 
 import { api } from './api.js';
-import { el, formatAge, formatTime, statusBadge, STATUS_LABEL, withUnit } from './format.js';
+import { el, formatAge, formatTime, STATUS_LABEL, statusBadge, withUnit } from './format.js';
 
 const HOUR = 3600_000;
 const PROBLEM_STATUSES = ['fault', 'stale', 'unconfigured', 'maintenance'];
@@ -27,14 +27,22 @@ export class SensorPanel {
     this.tbody = document.querySelector('#sensor-table tbody');
     setInterval(() => this.refreshAges(), 5000);
     // Sensor status (stale, fault) changes without a reading to say so; re-read it now and then.
-    setInterval(() => void this.loadSites().then(() => this.loadSensors()).catch(() => {}), 30_000);
+    setInterval(
+      () =>
+        void this.loadSites()
+          .then(() => this.loadSensors())
+          .catch(() => {}),
+      30_000,
+    );
   }
 
   async loadSites() {
     const sites = await api.sites();
     this.siteList.replaceChildren(
       ...sites.map((s) => {
-        const problems = PROBLEM_STATUSES.filter((k) => s.status[k] > 0).map((k) => `${s.status[k]} ${STATUS_LABEL[k].toLowerCase()}`);
+        const problems = PROBLEM_STATUSES.filter((k) => s.status[k] > 0).map(
+          (k) => `${s.status[k]} ${STATUS_LABEL[k].toLowerCase()}`,
+        );
         return el(
           'li',
           {},
@@ -55,7 +63,10 @@ export class SensorPanel {
     );
     const select = document.querySelector('#journal-filters select[name=site]');
     const chosen = select.value;
-    select.replaceChildren(el('option', { value: '', text: 'All sites' }), ...sites.map((s) => el('option', { text: s.site })));
+    select.replaceChildren(
+      el('option', { value: '', text: 'All sites' }),
+      ...sites.map((s) => el('option', { text: s.site })),
+    );
     select.value = chosen;
     if (this.site === null && sites.length > 0) await this.select(sites[0].site);
     return sites;
@@ -72,6 +83,7 @@ export class SensorPanel {
     }
     document.getElementById('site-title').textContent = `Sensors at ${site}`;
     await this.loadSensors();
+    this.sitesSoon(); // its status counts may be older than the sensors just read
     if (changed) this.onSiteChange?.(site);
   }
 
@@ -112,7 +124,17 @@ export class SensorPanel {
     const tr = el(
       'tr',
       { class: 'sensor', dataset: { sensor: s.sensor } },
-      el('td', {}, el('button', { type: 'button', class: 'linklike', title: 'Show the last hour', text: s.sensor, onclick: () => this.showTrend(s) })),
+      el(
+        'td',
+        {},
+        el('button', {
+          type: 'button',
+          class: 'linklike',
+          title: 'Show the last hour',
+          text: s.sensor,
+          onclick: () => this.showTrend(s),
+        }),
+      ),
       el('td', { text: s.asset ?? '' }),
       el('td', { text: s.kind ?? '' }),
       el('td', { class: 'num value' }),
@@ -135,10 +157,18 @@ export class SensorPanel {
       if (!s || !tr) continue;
       s.value = r.value;
       s.ts = new Date(r.ts).toISOString();
-      s.status = statusOf(r);
+      const status = statusOf(r);
+      if (status !== s.status) this.sitesSoon();
+      s.status = status;
       this.fill(tr, s);
       if (this.trend && this.trend.site === r.site && this.trend.sensor === r.sensor) this.appendTrend(r.ts, r.value);
     }
+  }
+
+  /** The site list's status counts, re-read shortly after a sensor changes status. */
+  sitesSoon() {
+    clearTimeout(this.sitesTimer);
+    this.sitesTimer = setTimeout(() => void this.loadSites().catch(() => {}), 1000);
   }
 
   refreshAges() {
@@ -197,7 +227,10 @@ function chartOptions(box, unit) {
     legend: { show: false },
     cursor: { y: false },
     scales: { x: { time: true } },
-    axes: [{ ...axis, values: (_u, splits) => splits.map(hhmm) }, { ...axis, label: unit ?? '', labelSize: 20, size: 56 }],
+    axes: [
+      { ...axis, values: (_u, splits) => splits.map(hhmm) },
+      { ...axis, label: unit ?? '', labelSize: 20, size: 56 },
+    ],
     series: [{}, { label: unit ?? 'value', stroke: '#4fc3f7', width: 2, points: { show: false } }],
   };
 }

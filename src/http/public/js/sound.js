@@ -4,8 +4,21 @@
 
 const PATTERNS = {
   // [frequency Hz, duration s] pairs, repeated every `every` seconds; more urgent is faster and higher.
-  critical: { every: 1.0, tones: [[988, 0.18], [740, 0.18], [988, 0.18]] },
-  high: { every: 1.6, tones: [[880, 0.2], [660, 0.2]] },
+  critical: {
+    every: 1.0,
+    tones: [
+      [988, 0.18],
+      [740, 0.18],
+      [988, 0.18],
+    ],
+  },
+  high: {
+    every: 1.6,
+    tones: [
+      [880, 0.2],
+      [660, 0.2],
+    ],
+  },
   medium: { every: 3.0, tones: [[660, 0.25]] },
   low: { every: 6.0, tones: [[523, 0.25]] },
 };
