@@ -62,7 +62,15 @@ export async function benchPipeline(opts: { sites?: number; sensorsPerSite?: num
     },
     flush: async () => undefined,
     stop: async () => undefined,
-    stats: () => ({ written: stored, spoolBytes: 0, spoolSegments: 0, dropped: 0, quarantined: 0, retries: 0, connected: true }),
+    stats: () => ({
+      written: stored,
+      spoolBytes: 0,
+      spoolSegments: 0,
+      dropped: 0,
+      quarantined: 0,
+      retries: 0,
+      connected: true,
+    }),
   };
   const engine = new AlarmEngine({
     clock: systemClock,
@@ -87,7 +95,7 @@ export async function benchPipeline(opts: { sites?: number; sensorsPerSite?: num
   const n = topics.length;
   // Payloads as sensors send them; a few percent of gas readings above Hi to exercise transitions.
   const payloads = topics.map((_, k) => {
-    const gas = k % perSite % 5 !== 0;
+    const gas = (k % perSite) % 5 !== 0;
     const value = gas ? (k % 37 === 0 ? 9500 : 40 + (k % 100)) : 20 + (k % 10) / 10;
     return Buffer.from(JSON.stringify({ value, ts: Date.now(), unit: gas ? 'ppm' : 'MPa', status: 'ok' }));
   });
@@ -105,11 +113,15 @@ export async function benchPipeline(opts: { sites?: number; sensorsPerSite?: num
   engine.tick();
   const tickMs = performance.now() - tickT0;
   console.log(`pipeline: ${n.toLocaleString()} sensors (${nSites} sites × ${perSite}), ${rounds} rounds`);
-  console.log(`  throughput        ${Math.round((n / best) * 1000).toLocaleString()} readings/s (best round ${best.toFixed(0)} ms; all ${times.map((t) => t.toFixed(0)).join(', ')} ms)`);
+  console.log(
+    `  throughput        ${Math.round((n / best) * 1000).toLocaleString()} readings/s (best round ${best.toFixed(0)} ms; all ${times.map((t) => t.toFixed(0)).join(', ')} ms)`,
+  );
   console.log(`  mean per reading  ${((best * 1000) / n).toFixed(2)} µs`);
   console.log(`  engine tick       ${tickMs.toFixed(1)} ms for ${n.toLocaleString()} sensors (stale checks, delays)`);
   console.log(`  standing alarms   ${engine.list().length.toLocaleString()}`);
-  console.log(`  heap: config ${mb(heapConfigured - heapBefore)}, after ${rounds} rounds ${mb(heapAfter - heapBefore)} (${Math.round((heapAfter - heapBefore) / n)} B/sensor)`);
+  console.log(
+    `  heap: config ${mb(heapConfigured - heapBefore)}, after ${rounds} rounds ${mb(heapAfter - heapBefore)} (${Math.round((heapAfter - heapBefore) / n)} B/sensor)`,
+  );
   console.log(`  points stored     ${stored.toLocaleString()}`);
 }
 

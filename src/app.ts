@@ -6,7 +6,9 @@ import path from 'node:path';
 import { BookStore } from './alarms/book-store.js';
 import { AlarmEngine } from './alarms/engine.js';
 import { alarmEventPoint } from './alarms/event-point.js';
-import { type LoadedConfig, loadConfig } from './config/load.js';
+import { diffConfig } from './config/diff.js';
+import { type LoadedConfig, type LoadResult, loadConfig } from './config/load.js';
+import { ConfigWatcher, type ReloadCause } from './config/watch.js';
 import type { AlarmEvent, Reading } from './domain/types.js';
 import { createMetrics, type GaswatchMetrics } from './http/metrics.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
@@ -57,6 +59,7 @@ export class App {
   private pipeline!: Pipeline;
   private patterns: TopicPattern[] = [];
   private ticker: Timer | undefined;
+  private watcher: ConfigWatcher | undefined;
   private droppedSeen = 0;
   private readonly since = new Date().toISOString();
 
@@ -71,7 +74,8 @@ export class App {
     if (!loaded.ok) throw new ConfigError(loaded.errors);
     this.config = loaded.config;
     const main = this.config.main;
-    const stateDir = path.resolve(path.dirname(this.config.file), main.state.dir);
+    // Relative to the working directory, as the shipped config documents.
+    const stateDir = path.resolve(main.state.dir);
     const log = this.logger;
     this.metrics = createMetrics();
     this.patterns = main.mqtt.topics.map(compilePattern);
@@ -199,10 +203,67 @@ export class App {
       this.httpUrl = (await this.http.start()).url;
       log.info({ url: this.httpUrl }, 'HTTP listening');
     }
+    this.watcher = new ConfigWatcher({
+      file: this.opts.configFile,
+      current: this.config,
+      onReload: (result, cause) => this.applyReload(result, cause),
+      logger: log.child({ module: 'config' }),
+    });
+    await this.watcher.start();
     log.info(
       { sites: this.config.sites.size, sensors: countSensors(this.config), version: VERSION },
       'gaswatch running',
     );
+  }
+
+  /** Re-read the config now (SIGHUP). */
+  async reload(): Promise<void> {
+    await this.watcher?.reload();
+  }
+
+  /**
+   * Validate-then-swap (STYLE habit 5): an invalid config is reported and the running one stays;
+   * a valid one applies sites, profiles and operators at once, keeping alarm state. Connection
+   * settings are reported as needing a restart and keep their running values.
+   */
+  private applyReload(result: LoadResult, cause: ReloadCause): void {
+    const log = this.logger.child({ module: 'config' });
+    if (!result.ok) {
+      this.metrics.configReloads.inc({ result: 'rejected' });
+      log.error({ cause, errors: result.errors }, `config rejected (${result.errors.length} errors); the running config stays`);
+      for (const line of result.errors) log.error(line);
+      return;
+    }
+    const next = result.config;
+    const diff = diffConfig(this.config, next);
+    const changes =
+      diff.setpointChanges.length +
+      diff.addedSensors.length +
+      diff.removedSensors.length +
+      diff.removedConditions.length +
+      diff.otherChanges.length +
+      diff.liveChanges.length;
+    if (changes === 0 && diff.restartNeeded.length === 0) {
+      this.metrics.configReloads.inc({ result: 'unchanged' });
+      log.info({ cause }, 'config re-read: no change');
+      return;
+    }
+    for (const line of diff.setpointChanges) log.info({ change: line }, `setpoint ${line}`);
+    for (const id of diff.addedSensors) log.info({ sensor: id }, `sensor added: ${id}`);
+    for (const id of diff.removedSensors) log.warn({ sensor: id }, `sensor removed: ${id} (its alarms are closed)`);
+    for (const line of diff.otherChanges) log.info({ change: line }, `changed ${line}`);
+    if (diff.restartNeeded.length)
+      log.warn({ keys: diff.restartNeeded }, `changed ${diff.restartNeeded.join(', ')}: needs a restart; running values kept`);
+    const old = this.config.main;
+    this.config = {
+      ...next,
+      main: { ...next.main, mqtt: old.mqtt, influx: old.influx, http: old.http, state: old.state },
+    };
+    const res = this.engine.applyConfig(next.sites);
+    void res.durable?.catch((err) => log.error({ err }, 'persisting alarm state failed'));
+    this.http?.setOperators(next.main.operators);
+    this.metrics.configReloads.inc({ result: 'applied' });
+    log.info({ cause, changes }, 'config applied');
   }
 
   /** Evaluate time-driven conditions; a failure is logged and the next tick tries again. */
@@ -244,6 +305,7 @@ export class App {
 
   async stop(): Promise<void> {
     const log = this.logger;
+    await this.watcher?.stop();
     this.ticker?.cancel();
     await this.http?.stop().catch((err) => log.error({ err }, 'HTTP stop failed'));
     // Flush first so the pending PUBACKs go out before we disconnect.

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { App, ConfigError } from './app.js';
+import { waitForSignals } from './signals.js';
 import { createLogger } from './util/logger.js';
 
 const USAGE = `gaswatch — watches gas facilities through their sensors
@@ -12,21 +13,22 @@ const USAGE = `gaswatch — watches gas facilities through their sensors
 Usage:
   gaswatch run [--config FILE]            the daemon (default config/gaswatch.yaml)
   gaswatch check-config [--config FILE]   validate the config; exit 1 on any error
-  gaswatch schema                         JSON Schema of the config files (draft-07)
+  gaswatch schema [main|profiles|site]    JSON Schema of a config file (draft-07); --write DIR writes all
   gaswatch demo                           zero-setup demo: embedded broker, simulators, console
   gaswatch hash-password                  read a password, print its scrypt hash for the config
 `;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
     options: {
       config: { type: 'string', short: 'c', default: 'config/gaswatch.yaml' },
       port: { type: 'string' },
+      write: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
-    allowPositionals: false,
+    allowPositionals: true,
     strict: true,
   });
   if (values.help || command === undefined || command === 'help' || command === '--help') {
@@ -42,7 +44,10 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'schema': {
       const { schemaCommand } = await import('./config/commands.js');
-      return schemaCommand({ stdout: process.stdout, stderr: process.stderr });
+      return schemaCommand(
+        { stdout: process.stdout, stderr: process.stderr },
+        { kind: positionals[0], write: values.write },
+      );
     }
     case 'hash-password': {
       const { hashPasswordCommand } = await import('./http/password-command.js');
@@ -75,36 +80,6 @@ async function run(configFile: string): Promise<number> {
     return 3;
   }
   return waitForSignals(app, logger);
-}
-
-export function waitForSignals(
-  app: { stop(): Promise<void>; reload?(): Promise<unknown> },
-  logger: ReturnType<typeof createLogger>,
-): Promise<number> {
-  return new Promise((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) {
-        logger.warn({ signal }, 'second signal: exiting now');
-        process.exit(130);
-      }
-      stopping = true;
-      logger.info({ signal }, 'stopping');
-      app.stop().then(
-        () => resolve(0),
-        (err) => {
-          logger.error({ err }, 'stop failed');
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGHUP', () => {
-      logger.info('SIGHUP: reloading config');
-      void app.reload?.().catch((err) => logger.error({ err }, 'reload failed'));
-    });
-  });
 }
 
 main(process.argv.slice(2)).then(

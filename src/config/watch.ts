@@ -37,18 +37,27 @@ export class ConfigWatcher {
   /** Content of the files at the last reload: a save that changes nothing reloads nothing. */
   private fingerprint: string | undefined;
   private running = false;
+  /** An event came before the start fingerprint was taken: it may already include the change. */
+  private baselined = false;
+  private forceNext = false;
 
   constructor(private readonly opts: ConfigWatcherOptions) {}
 
-  start(): void {
+  /**
+   * Watches from now on; resolves once the files' content at start is recorded. A save between the
+   * app's load and this moment is missed until the next change or SIGHUP.
+   */
+  async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
     this.track(this.opts.current);
-    // Queued first so that the first change is compared with the files as they were at start. A
-    // save between the app's load and this moment is missed until the next change or SIGHUP.
-    this.queue = this.queue.then(async () => {
+    // Queued first so that the first change is compared with the files as they were at start.
+    const baseline = this.queue.then(async () => {
       this.fingerprint ??= await this.contentFingerprint();
+      this.baselined = true;
     });
+    this.queue = baseline;
+    await baseline;
   }
 
   /** Stops watching; waits for a reload in progress, whose result is then dropped. */
@@ -80,7 +89,9 @@ export class ConfigWatcher {
   private async run(cause: ReloadCause): Promise<LoadResult | undefined> {
     if (!this.running && cause === 'watch') return undefined;
     const before = await this.contentFingerprint();
-    if (cause === 'watch' && before === this.fingerprint) {
+    const force = this.forceNext;
+    this.forceNext = false;
+    if (cause === 'watch' && !force && before === this.fingerprint) {
       this.opts.logger?.debug('config files touched but unchanged; not reloading');
       return undefined;
     }
@@ -124,6 +135,7 @@ export class ConfigWatcher {
     if (!this.running) return;
     const file = name === null ? undefined : path.join(dir, name.toString());
     if (file !== undefined && !this.files.has(file) && !matchesGlob(file, this.sitesPattern)) return;
+    if (!this.baselined) this.forceNext = true;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;

@@ -35,6 +35,9 @@ type WireReading = Pick<Reading, 'site' | 'sensor' | 'value' | 'ts' | 'unit' | '
 
 export class EventStream {
   private readonly clients = new Set<Client>();
+  /** How many clients want each site's readings, and how many want all: readings nobody wants are not kept. */
+  private readonly wanted = new Map<string, number>();
+  private wantAll = 0;
   private pending = new Map<string, Map<string, WireReading>>();
   private unsubscribe: (() => void)[] = [];
   private timers: Timer[] = [];
@@ -72,8 +75,10 @@ export class EventStream {
     for (const t of this.timers) t.cancel();
     this.unsubscribe = [];
     this.timers = [];
-    for (const c of this.clients) c.res.end();
-    this.clients.clear();
+    for (const c of [...this.clients]) {
+      c.res.end();
+      this.remove(c);
+    }
     this.pending.clear();
   }
 
@@ -101,14 +106,31 @@ export class EventStream {
       'x-accel-buffering': 'no',
     });
     const client: Client = { res, sites, stillAllowed };
-    this.clients.add(client);
-    res.on('close', () => this.clients.delete(client));
+    this.add(client);
+    res.on('close', () => this.remove(client));
     const hello = {
       now: new Date(this.clock.now()).toISOString(),
       readingsIntervalMs: this.readingsIntervalMs,
       heartbeatMs: this.heartbeatMs,
     };
     res.write(`retry: 3000\nevent: hello\ndata: ${JSON.stringify(hello)}\n\n`);
+  }
+
+  private add(c: Client): void {
+    this.clients.add(c);
+    if (c.sites === undefined) this.wantAll++;
+    else for (const s of c.sites) this.wanted.set(s, (this.wanted.get(s) ?? 0) + 1);
+  }
+
+  private remove(c: Client): void {
+    if (!this.clients.delete(c)) return;
+    if (c.sites === undefined) this.wantAll--;
+    else
+      for (const s of c.sites) {
+        const n = (this.wanted.get(s) ?? 1) - 1;
+        if (n > 0) this.wanted.set(s, n);
+        else this.wanted.delete(s);
+      }
   }
 
   private broadcastAlarm(e: AlarmEvent): void {
@@ -118,7 +140,7 @@ export class EventStream {
   }
 
   private queueReading(r: Reading): void {
-    if (this.clients.size === 0) return;
+    if (this.wantAll === 0 && !this.wanted.has(r.site)) return;
     let site = this.pending.get(r.site);
     if (!site) {
       site = new Map();
@@ -173,7 +195,7 @@ export class EventStream {
     for (const c of this.clients) {
       if (!c.stillAllowed()) {
         c.res.end('event: session-expired\ndata: {}\n\n');
-        this.clients.delete(c);
+        this.remove(c);
         continue;
       }
       this.send(c, msg);
@@ -184,7 +206,7 @@ export class EventStream {
     if (c.res.writableLength > this.maxBufferedBytes) {
       this.logger.warn({ buffered: c.res.writableLength }, 'event stream client too slow; disconnecting it');
       c.res.destroy();
-      this.clients.delete(c);
+      this.remove(c);
       return;
     }
     c.res.write(msg);

@@ -40,7 +40,7 @@ describe('ConfigWatcher', () => {
       logger: createLogger({ level: 'debug', destination }),
       onReload: (result, cause) => reloads.push({ result, cause }),
     });
-    watcher.start();
+    await watcher.start();
   });
   afterEach(async () => {
     await watcher.stop();

@@ -44,7 +44,9 @@ beforeAll(async () => {
       'zjk-depot': {
         id: 'zjk-depot',
         type: 'storage',
-        sensors: [{ id: 'GD-12', kind: 'gas', gas: 'methane', unit: 'ppm', profile: 'combustible-gas', interval: '1h' }],
+        sensors: [
+          { id: 'GD-12', kind: 'gas', gas: 'methane', unit: 'ppm', profile: 'combustible-gas', interval: '1h' },
+        ],
       },
     },
   });
@@ -82,7 +84,10 @@ describe('alarm state across a restart', () => {
     app = await startApp(cfg.file);
     expect(app.engine.list()).toEqual(before);
     await client.publishAsync('gas/zjk-depot/GD-12', JSON.stringify({ value: 23500 }), { qos: 1 });
-    await waitFor(async () => (await influx.count(DB, 'reading')) === 2, { timeout: 10_000, message: 'both readings stored' });
+    await waitFor(async () => (await influx.count(DB, 'reading')) === 2, {
+      timeout: 10_000,
+      message: 'both readings stored',
+    });
     expect(events('raised')).toEqual([]);
     // The retained records on the broker match the book.
     const retained = await connectClient(broker.url);
@@ -93,8 +98,16 @@ describe('alarm state across a restart', () => {
     await retained.subscribeAsync('gaswatch/alarms/#', { qos: 1 });
     await waitFor(() => records.length === 2, { timeout: 5000, message: 'two retained records' });
     await retained.endAsync();
-    const byId = Object.fromEntries(records.map((r) => [(JSON.parse(r.payload) as AlarmRecord).id, JSON.parse(r.payload)]));
-    expect(byId['zjk-depot/GD-12/hihi']).toMatchObject({ state: 'active_acked', ackedBy: 'wang', value: 52.5, threshold: 40, unit: '%LEL' });
+    const byId = Object.fromEntries(
+      records.map((r) => [(JSON.parse(r.payload) as AlarmRecord).id, JSON.parse(r.payload)]),
+    );
+    expect(byId['zjk-depot/GD-12/hihi']).toMatchObject({
+      state: 'active_acked',
+      ackedBy: 'wang',
+      value: 52.5,
+      threshold: 40,
+      unit: '%LEL',
+    });
     expect(byId['zjk-depot/GD-12/hi']).toMatchObject({ state: 'active_unacked' });
 
     const rows = await waitFor(
@@ -109,6 +122,12 @@ describe('alarm state across a restart', () => {
       'hihi:acked:active_acked',
       'hihi:raised:active_unacked',
     ]);
-    expect(rows.find((r) => r.type === 'acked')).toMatchObject({ operator: 'wang', comment: 'evacuating compressor hall', priority: 'critical', value: 52.5, threshold: 40 });
+    expect(rows.find((r) => r.type === 'acked')).toMatchObject({
+      operator: 'wang',
+      comment: 'evacuating compressor hall',
+      priority: 'critical',
+      value: 52.5,
+      threshold: 40,
+    });
   });
 });

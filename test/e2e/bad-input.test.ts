@@ -75,11 +75,15 @@ describe('bad payloads', () => {
     // an unknown sensor is stored with configured=false and raises nothing
     await pub.publishAsync('gas/s1/GD-99', JSON.stringify({ value: 99999, unit: 'ppm' }), { qos: 1 });
 
-    await waitFor(async () => (await influx.count(DB, 'reading')) === 3, { timeout: 15_000, message: '3 readings stored' });
+    await waitFor(async () => (await influx.count(DB, 'reading')) === 3, {
+      timeout: 15_000,
+      message: '3 readings stored',
+    });
     const expected = new Map<string, number>();
     for (const [reason] of bad) expected.set(reason, (expected.get(reason) ?? 0) + 1);
     const lines = await metric('gaswatch_rejected_messages_total{');
-    for (const [reason, n] of expected) expect(lines).toContain(`gaswatch_rejected_messages_total{reason="${reason}"} ${n}`);
+    for (const [reason, n] of expected)
+      expect(lines).toContain(`gaswatch_rejected_messages_total{reason="${reason}"} ${n}`);
     expect(lines).toHaveLength(expected.size);
 
     const rows = await influx.query(`SELECT value, sensor, configured, unit FROM reading ORDER BY time`, DB);

@@ -41,7 +41,15 @@ beforeAll(async () => {
         id: 'hx-station',
         type: 'station',
         sensors: [
-          { id: 'GD-21', kind: 'gas', gas: 'propane', asset: 'dispenser-1', unit: 'ppm', profile: 'combustible-gas', interval: '1h' },
+          {
+            id: 'GD-21',
+            kind: 'gas',
+            gas: 'propane',
+            asset: 'dispenser-1',
+            unit: 'ppm',
+            profile: 'combustible-gas',
+            interval: '1h',
+          },
         ],
       },
     },

@@ -191,6 +191,27 @@ describe('operator console', () => {
     await page.getByRole('tab', { name: 'Sites and sensors' }).click();
   });
 
+  it('acknowledges from the keyboard alone', async () => {
+    const id = 'bj-station-3/TT-02/hi';
+    const button = alarmRow(page, id).getByRole('button', { name: 'Acknowledge' });
+    await button.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Acknowledge alarm' });
+    await dialog.waitFor();
+    // The dialog puts the cursor in the comment box, and Tab reaches its Acknowledge button.
+    expect(
+      await dialog
+        .getByLabel('Comment')
+        .evaluate((e) => e === (e as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement),
+    ).toBe(true);
+    await page.keyboard.type('pump bearing hot, maintenance called');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => h.plant.alarms.records.get(id)?.comment).toBe('pump bearing hot, maintenance called');
+    await expect.poll(() => alarmRow(page, id).locator('td.state').textContent()).toBe('Acknowledged');
+  });
+
   it('raised no page errors and no CSP violations', () => {
     expect(errors).toEqual([]);
   });

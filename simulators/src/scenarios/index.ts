@@ -3,6 +3,7 @@
  * To add a scenario: one file here exporting a `Scenario`, and one line in SCENARIOS.
  */
 import type { Scenario } from '../scenario.js';
+import { demoStory } from './demo-story.js';
 import { driftingCloud } from './drifting-cloud.js';
 import { dropout } from './dropout.js';
 import { flapping } from './flapping.js';
@@ -23,6 +24,7 @@ const SCENARIOS: readonly Scenario[] = [
   flapping,
   garbage,
   load,
+  demoStory,
 ];
 
 const REGISTRY = new Map<string, Scenario>();
