@@ -119,7 +119,7 @@ export class App {
 
     let url = this.opts.mqttUrl ?? main.mqtt.url;
     if (url === 'embedded') {
-      this.broker = await startEmbeddedBroker();
+      this.broker = await startEmbeddedBroker('127.0.0.1', 0, log.child({ module: 'broker' }));
       url = this.broker.url;
       log.info({ url }, 'embedded MQTT broker started');
     }
@@ -179,7 +179,7 @@ export class App {
     this.conn.onConnect(() => void this.publisher.syncRetained(this.engine.list()).catch(() => undefined));
     if (this.conn.connected) {
       this.publisher.startCommands();
-      await this.publisher.syncRetained(this.engine.list(), 500);
+      await this.publisher.syncRetained(this.engine.list());
     } else this.conn.onConnect(() => this.publisher.startCommands());
 
     this.ticker = this.clock.setInterval(() => this.tick(), 1000);

@@ -1,7 +1,7 @@
 /** Console login, logout and "who am I" (the console asks on load to know what to show). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../util/logger.js';
-import type { LoginRateLimiter } from './auth.js';
+import { type LoginRateLimiter, secretEquals } from './auth.js';
 import { authenticate, CSRF_HEADER, type GuardContext, SESSION_COOKIE } from './guard.js';
 import type { GaswatchMetrics } from './metrics.js';
 import { HttpError, LoginBody, parseOr400 } from './validate.js';
@@ -49,7 +49,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AuthRoutesContext)
   app.post('/api/logout', async (req: FastifyRequest, reply: FastifyReply) => {
     const a = authenticate(ctx, req);
     if (a.ok && a.sessionId) {
-      if (req.headers[CSRF_HEADER] !== a.csrf)
+      const sent = req.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !a.csrf || !secretEquals(sent, a.csrf))
         throw new HttpError(403, 'csrf', `missing or wrong ${CSRF_HEADER} header; reload the console`);
       ctx.sessions.delete(a.sessionId);
       ctx.logger.info({ operator: a.identity.name }, 'console logout');

@@ -52,6 +52,7 @@ export class MqttConnection {
   private backoff = BACKOFF_MIN;
   private handler: MessageHandler = () => undefined;
   private connectedSince: number | null = null;
+  private stopping = false;
   private readonly connectListeners = new Set<() => void>();
 
   constructor(
@@ -100,7 +101,7 @@ export class MqttConnection {
     client.handleMessage = (packet, callback) => this.receive(packet, callback);
     client.on('connect', (connack) => this.connected_(connack.sessionPresent));
     client.on('close', () => {
-      if (this.connectedSince !== null) this.deps.logger.warn({ url: o.url }, 'MQTT connection lost');
+      if (this.connectedSince !== null && !this.stopping) this.deps.logger.warn({ url: o.url }, 'MQTT connection lost');
       this.connectedSince = null;
       this.generation++;
       this.acks = [];
@@ -215,8 +216,43 @@ export class MqttConnection {
     };
   }
 
+  /**
+   * The retained messages under `filter`, read on a separate short-lived clean session: reading
+   * them on our own persistent session would also deliver echoes of our publishes and leave the
+   * filter in the session.
+   */
+  async readRetained(filter: string, settleMs: number): Promise<Map<string, Buffer>> {
+    const o = this.opts;
+    const found = new Map<string, Buffer>();
+    const side = mqtt.connect(o.url, {
+      clientId: `${o.clientId}-sync-${randomInt(0, 1e9)}`,
+      clean: true,
+      protocolVersion: o.protocolVersion,
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
+      ...(o.username !== undefined ? { username: o.username } : {}),
+      ...(o.password !== undefined ? { password: o.password } : {}),
+    });
+    side.on('error', () => undefined);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        side.once('connect', () => resolve());
+        side.once('close', () => reject(new Error('retained read: connection closed')));
+      });
+      side.on('message', (topic, payload, packet) => {
+        if (packet.retain && payload.length > 0 && topicMatches(filter, topic)) found.set(topic, payload);
+      });
+      await side.subscribeAsync(filter, { qos: 1 });
+      await new Promise((r) => setTimeout(r, settleMs));
+    } finally {
+      await side.endAsync(true).catch(() => undefined);
+    }
+    return found;
+  }
+
   /** Publish offline, then disconnect cleanly (the Will is not sent on a clean disconnect). */
   async stop(): Promise<void> {
+    this.stopping = true;
     const client = this.client;
     if (!client) return;
     if (client.connected) {

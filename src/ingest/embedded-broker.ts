@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from 'node:net';
 import { Aedes } from 'aedes';
+import type { Logger } from '../util/logger.js';
 
 export interface EmbeddedBroker {
   url: string;
@@ -11,10 +12,18 @@ export interface EmbeddedBroker {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedBroker(host = '127.0.0.1', port = 0): Promise<EmbeddedBroker> {
+export async function startEmbeddedBroker(
+  host = '127.0.0.1',
+  port = 0,
+  logger?: Logger,
+): Promise<EmbeddedBroker> {
   // Deep queues: the demo's simulators publish bursts, and a broker that drops QoS 1 messages
   // would lose readings (see the broker settings in the README).
   const broker = await Aedes.createBroker({ concurrency: 1000, queueLimit: 100_000 });
+  broker.on('clientError', (client, err) => logger?.warn({ client: client?.id, err: err.message }, 'embedded broker: client error'));
+  broker.on('connectionError', (client, err) =>
+    logger?.warn({ client: client?.id, err: err.message }, 'embedded broker: connection error'),
+  );
   const server: Server = createServer(broker.handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

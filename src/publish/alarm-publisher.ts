@@ -10,6 +10,8 @@ import type { AlarmsApi, CommandResult } from '../http/ports.js';
 import type { MqttConnection } from '../ingest/connection.js';
 import type { Logger } from '../util/logger.js';
 
+const COMMANDS = ['ack', 'shelve', 'unshelve'] as const;
+
 export class AlarmPublisher {
   private unsubscribe: (() => void) | undefined;
 
@@ -32,27 +34,32 @@ export class AlarmPublisher {
    * Make the retained records on the broker match the book after a start: republish every standing
    * alarm and clear retained records the book no longer has (alarms that ended while we were down).
    */
-  async syncRetained(standing: AlarmRecord[], settleMs = 1500): Promise<void> {
+  async syncRetained(standing: AlarmRecord[], settleMs = 1000): Promise<void> {
     const want = new Map(standing.map((r) => [this.recordTopic(r), r]));
-    const seen = new Set<string>();
-    const stop = this.deps.conn.subscribe(`${this.deps.prefix}/alarms/#`, (topic, payload, retain) => {
-      if (retain && payload.length > 0) seen.add(topic);
-    });
-    await new Promise((r) => setTimeout(r, settleMs));
-    stop();
-    for (const topic of seen) if (!want.has(topic)) this.send(topic, '', true);
+    let seen: Map<string, Buffer>;
+    try {
+      seen = await this.deps.conn.readRetained(`${this.deps.prefix}/alarms/#`, settleMs);
+    } catch (err) {
+      this.deps.logger.warn({ err: (err as Error).message }, 'could not read retained alarm records; republishing the book');
+      seen = new Map();
+    }
+    for (const topic of seen.keys()) if (!want.has(topic)) this.send(topic, '', true);
     for (const r of want.values()) this.record(r);
   }
 
   startCommands(): void {
     const prefix = this.deps.prefix;
-    this.unsubscribe = this.deps.conn.subscribe(`${prefix}/cmd/+`, (topic, payload, retain) => {
-      // A retained command would be replayed at every restart: never act on one.
-      if (retain || topic === `${prefix}/cmd/result`) return;
-      const verb = topic.slice(prefix.length + 5);
-      const result = this.command(verb, payload);
-      this.send(`${prefix}/cmd/result`, JSON.stringify({ command: verb, ...result }), false);
-    });
+    const stops = COMMANDS.map((verb) =>
+      this.deps.conn.subscribe(`${prefix}/cmd/${verb}`, (_topic, payload, retain) => {
+        // A retained command would be replayed at every restart: never act on one.
+        if (retain) return;
+        const result = this.command(verb, payload);
+        this.send(`${prefix}/cmd/result`, JSON.stringify({ command: verb, ...result }), false);
+      }),
+    );
+    this.unsubscribe = () => {
+      for (const stop of stops) stop();
+    };
   }
 
   private command(verb: string, payload: Buffer): CommandResult | { ok: false; code: string; message: string } {

@@ -4,8 +4,17 @@ import { engineRig, sitesFrom } from '../helpers/engine.js';
 import { alarmsApiContract } from './alarms-contract.js';
 import { MemoryLiveFeed } from './fixtures.js';
 
-const PROFILES = { gas: { unit: '%LEL', deadband: 2, offDelay: 0, range: [0, 100], setpoints: { hi: { value: 20, priority: 'high' } } } };
-const SENSORS = Array.from({ length: 20 }, (_, i) => ({ id: `GD-${i + 1}`, kind: 'gas', unit: '%LEL', profile: 'gas', interval: '1h' }));
+const PROFILES = {
+  gas: { unit: '%LEL', deadband: 2, offDelay: 0, range: [0, 100], setpoints: { hi: { value: 20, priority: 'high' } } },
+};
+const SENSORS = Array.from({ length: 20 }, (_, i) => ({
+  id: `GD-${i + 1}`,
+  kind: 'gas',
+  gas: 'methane',
+  unit: '%LEL',
+  profile: 'gas',
+  interval: '1h',
+}));
 
 alarmsApiContract('AlarmEngine', async () => {
   const clock = new ManualClock();

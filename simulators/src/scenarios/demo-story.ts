@@ -7,7 +7,7 @@ export const DEMO_STORY = {
   leak: {
     target: 'hx-station/GD-21',
     start: 5 * SECOND,
-    rise: 60 * SECOND,
+    rise: 45 * SECOND,
     peakLel: 45,
     stopAt: 150 * SECOND,
     clearTau: 20 * SECOND,
