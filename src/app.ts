@@ -12,6 +12,7 @@ import { ConfigWatcher, type ReloadCause } from './config/watch.js';
 import type { AlarmEvent, Reading } from './domain/types.js';
 import { createMetrics, type GaswatchMetrics } from './http/metrics.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
+import { BrokerHealth } from './ingest/broker-health.js';
 import { MqttConnection } from './ingest/connection.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './ingest/embedded-broker.js';
 import { Pipeline } from './ingest/pipeline.js';
@@ -53,6 +54,7 @@ export class App {
   http: HttpServer | undefined;
   httpUrl: string | undefined;
   broker: EmbeddedBroker | undefined;
+  brokerHealth: BrokerHealth | undefined;
   private bus: Bus<AppEvents>;
   private book!: BookStore;
   private publisher!: AlarmPublisher;
@@ -165,8 +167,9 @@ export class App {
       maxPayload: main.mqtt.maxPayload,
       onReading: (r) => this.bus.emit('reading', r),
     });
+    // Our own topics and the broker's $SYS (BrokerHealth) arrive here too; they are not telemetry.
     this.conn.onMessage((topic, payload) =>
-      topic.startsWith(`${prefix}/`) ? undefined : this.pipeline.handle(topic, payload),
+      topic.startsWith(`${prefix}/`) || topic.startsWith('$') ? undefined : this.pipeline.handle(topic, payload),
     );
     this.wireMetrics();
 
@@ -181,6 +184,16 @@ export class App {
       this.publisher.startCommands();
       await this.publisher.syncRetained(this.engine.list());
     } else this.conn.onConnect(() => this.publisher.startCommands());
+    // Messages the broker drops never reach us; only its $SYS counter tells. aedes has none.
+    if (!this.broker) {
+      this.brokerHealth = new BrokerHealth({
+        conn: this.conn,
+        engine: this.engine,
+        clock: this.clock,
+        logger: log.child({ module: 'broker-health' }),
+      });
+      this.brokerHealth.start();
+    }
 
     this.ticker = this.clock.setInterval(() => this.tick(), 1000);
 
@@ -230,7 +243,10 @@ export class App {
     const log = this.logger.child({ module: 'config' });
     if (!result.ok) {
       this.metrics.configReloads.inc({ result: 'rejected' });
-      log.error({ cause, errors: result.errors }, `config rejected (${result.errors.length} errors); the running config stays`);
+      log.error(
+        { cause, errors: result.errors },
+        `config rejected (${result.errors.length} errors); the running config stays`,
+      );
       for (const line of result.errors) log.error(line);
       return;
     }
@@ -253,7 +269,10 @@ export class App {
     for (const id of diff.removedSensors) log.warn({ sensor: id }, `sensor removed: ${id} (its alarms are closed)`);
     for (const line of diff.otherChanges) log.info({ change: line }, `changed ${line}`);
     if (diff.restartNeeded.length)
-      log.warn({ keys: diff.restartNeeded }, `changed ${diff.restartNeeded.join(', ')}: needs a restart; running values kept`);
+      log.warn(
+        { keys: diff.restartNeeded },
+        `changed ${diff.restartNeeded.join(', ')}: needs a restart; running values kept`,
+      );
     const old = this.config.main;
     this.config = {
       ...next,
@@ -311,6 +330,7 @@ export class App {
     // Flush first so the pending PUBACKs go out before we disconnect.
     await this.store?.flush().catch((err) => log.error({ err }, 'store flush failed'));
     await this.book?.flush().catch((err) => log.error({ err }, 'alarm book flush failed'));
+    this.brokerHealth?.stop();
     this.publisher?.stop();
     await this.conn?.stop().catch((err) => log.error({ err }, 'MQTT stop failed'));
     await this.store?.stop().catch((err) => log.error({ err }, 'store stop failed'));

@@ -243,7 +243,13 @@ export class AlarmEngine implements AlarmsApi {
    * an alarm `_gaswatch/{name}/system` that follows the same lifecycle as any other: an operator
    * must see that readings may be missing.
    */
-  setSystemAlarm(name: string, active: boolean, priority: Priority, message: string, value: number | null = null): HandleResult {
+  setSystemAlarm(
+    name: string,
+    active: boolean,
+    priority: Priority,
+    message: string,
+    value: number | null = null,
+  ): HandleResult {
     const now = this.deps.clock.now();
     return this.transact(() => {
       const id = alarmId(SYSTEM_SITE, name, 'system');
@@ -273,7 +279,7 @@ export class AlarmEngine implements AlarmsApi {
   ack(id: string, operator: string, comment: string | null): CommandResult {
     const now = this.deps.clock.now();
     const entry = this.book.get(id);
-    if (!entry) return { ok: false, code: 'not_found', message: `no standing alarm ${id}` };
+    if (!entry) return this.missing(id, 'nothing to acknowledge');
     const res = step({ state: entry.record.state, cond: entry.cond }, { type: 'ack' });
     if (!res.accepted)
       return {
@@ -297,10 +303,10 @@ export class AlarmEngine implements AlarmsApi {
 
   shelve(id: string, operator: string, minutes: number, reason: string): CommandResult {
     const now = this.deps.clock.now();
-    const entry = this.book.get(id);
-    if (!entry) return { ok: false, code: 'not_found', message: `no standing alarm ${id}` };
     if (!(minutes > 0 && minutes <= 7 * 24 * 60))
       return { ok: false, code: 'bad_request', message: 'minutes must be between 1 and 10080 (7 days)' };
+    const entry = this.book.get(id) ?? this.normalEntry(id);
+    if (!entry) return { ok: false, code: 'not_found', message: `no alarm ${id} in the config` };
     const result = this.transact(() => {
       const r = entry.record;
       r.shelved = true;
@@ -316,7 +322,8 @@ export class AlarmEngine implements AlarmsApi {
   unshelve(id: string, operator: string): CommandResult {
     const now = this.deps.clock.now();
     const entry = this.book.get(id);
-    if (!entry?.record.shelved) return { ok: false, code: 'not_found', message: `no shelved alarm ${id}` };
+    if (!entry) return this.missing(id, 'it is not shelved');
+    if (!entry.record.shelved) return { ok: false, code: 'invalid_state', message: `alarm ${id} is not shelved` };
     const result = this.transact(() => {
       const r = entry.record;
       r.shelved = false;
@@ -326,6 +333,43 @@ export class AlarmEngine implements AlarmsApi {
     });
     void result.durable?.catch((err) => this.deps.logger.error({ err }, 'persisting an unshelve failed'));
     return { ok: true, alarm: { ...entry.record } };
+  }
+
+  /**
+   * A book entry for a known alarm that is normal now, so that it can be shelved (a known
+   * nuisance stays shelved when it comes). The book keeps normal entries only while shelved.
+   */
+  private normalEntry(id: string): AlarmEntry | undefined {
+    const known = this.known(id);
+    if (!known) return undefined;
+    const entry = this.newEntry(id, known, known.condition, known.priority);
+    this.book.set(id, entry);
+    return entry;
+  }
+
+  /** The refusal for a command on an alarm that is not in the book: known but normal, or unknown. */
+  private missing(id: string, what: string): CommandResult {
+    return this.known(id)
+      ? { ok: false, code: 'invalid_state', message: `alarm ${id} is normal: ${what}` }
+      : { ok: false, code: 'not_found', message: `no alarm ${id} in the config` };
+  }
+
+  /** site, sensor, condition and priority of an alarm id the config defines. */
+  private known(id: string): { site: string; sensor: string; condition: Condition; priority: Priority } | undefined {
+    const [site, sensor, condition, ...rest] = id.split('/');
+    if (!site || !sensor || !condition || rest.length) return undefined;
+    const def = this.sites.get(site)?.sensors.get(sensor);
+    if (!def || !conditionExists(def, condition)) return undefined;
+    const c = condition as Condition;
+    const priority =
+      c === 'fault'
+        ? def.faultPriority
+        : c === 'stale'
+          ? def.stalePriority
+          : c === 'roc'
+            ? (def.roc?.priority ?? 'high')
+            : (def.setpoints.find((s) => s.condition === c)?.priority ?? 'high');
+    return { site, sensor, condition: c, priority };
   }
 
   list(filter?: { states?: AlarmState[] }): AlarmRecord[] {

@@ -61,6 +61,11 @@ export class BrokerHealth {
     }, this.o.expectWithin ?? 120_000);
   }
 
+  /** The broker's counter as last seen; undefined until the broker has published it. */
+  get counter(): number | undefined {
+    return this.last;
+  }
+
   stop(): void {
     for (const u of this.unsubscribe.splice(0)) u();
     this.clearTimer?.cancel();
@@ -79,8 +84,9 @@ export class BrokerHealth {
   }
 
   private onDropped(text: string): void {
-    const n = Number(text.trim());
-    if (!Number.isSafeInteger(n) || n < 0) return;
+    if (!/^\s*\d+\s*$/.test(text)) return;
+    const n = Number(text);
+    if (!Number.isSafeInteger(n)) return;
     this.silentTimer?.cancel();
     const prev = this.last;
     this.last = n;

@@ -54,6 +54,8 @@ export class MqttConnection {
   private connectedSince: number | null = null;
   private stopping = false;
   private readonly connectListeners = new Set<() => void>();
+  /** Secondary subscriptions (commands, $SYS) and how many holders each has; renewed on every connect. */
+  private readonly extra = new Map<string, number>();
 
   constructor(
     private readonly opts: ConnectionOptions,
@@ -130,7 +132,8 @@ export class MqttConnection {
     this.deps.logger.info({ url: this.opts.url, sessionPresent }, 'MQTT connected');
     // Resubscribe on every connect: a broker that lost our session (restart without persistence,
     // expiry) would otherwise leave us connected and deaf.
-    client.subscribe(Object.fromEntries(this.opts.filters.map((f) => [f, { qos: 1 as const }])), (err, granted) => {
+    const filters = [...this.opts.filters, ...this.extra.keys()];
+    client.subscribe(Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }])), (err, granted) => {
       if (err) this.deps.logger.error({ err: err.message }, 'MQTT subscribe failed');
       else if (granted?.some((g) => g.qos > 2))
         this.deps.logger.error({ granted }, 'the broker refused a subscription (check its ACLs)');
@@ -209,10 +212,13 @@ export class MqttConnection {
       if (topicMatches(filter, topic)) handler(topic, payload, packet.retain === true);
     };
     client.on('message', listener);
+    this.extra.set(filter, (this.extra.get(filter) ?? 0) + 1);
     client.subscribe(filter, { qos: 1 });
     return () => {
       client.off('message', listener);
-      client.unsubscribe(filter);
+      const holders = (this.extra.get(filter) ?? 1) - 1;
+      if (holders > 0) this.extra.set(filter, holders);
+      else if (this.extra.delete(filter)) client.unsubscribe(filter);
     };
   }
 

@@ -12,15 +12,13 @@ export interface EmbeddedBroker {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedBroker(
-  host = '127.0.0.1',
-  port = 0,
-  logger?: Logger,
-): Promise<EmbeddedBroker> {
+export async function startEmbeddedBroker(host = '127.0.0.1', port = 0, logger?: Logger): Promise<EmbeddedBroker> {
   // Deep queues: the demo's simulators publish bursts, and a broker that drops QoS 1 messages
   // would lose readings (see the broker settings in the README).
   const broker = await Aedes.createBroker({ concurrency: 1000, queueLimit: 100_000 });
-  broker.on('clientError', (client, err) => logger?.warn({ client: client?.id, err: err.message }, 'embedded broker: client error'));
+  broker.on('clientError', (client, err) =>
+    logger?.warn({ client: client?.id, err: err.message }, 'embedded broker: client error'),
+  );
   broker.on('connectionError', (client, err) =>
     logger?.warn({ client: client?.id, err: err.message }, 'embedded broker: connection error'),
   );

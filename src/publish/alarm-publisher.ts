@@ -40,7 +40,10 @@ export class AlarmPublisher {
     try {
       seen = await this.deps.conn.readRetained(`${this.deps.prefix}/alarms/#`, settleMs);
     } catch (err) {
-      this.deps.logger.warn({ err: (err as Error).message }, 'could not read retained alarm records; republishing the book');
+      this.deps.logger.warn(
+        { err: (err as Error).message },
+        'could not read retained alarm records; republishing the book',
+      );
       seen = new Map();
     }
     for (const topic of seen.keys()) if (!want.has(topic)) this.send(topic, '', true);

@@ -342,3 +342,26 @@ describe('system alarms', () => {
     expect(rig.engine.list().map((a) => a.id)).toEqual(['_gaswatch/broker-dropped/system']);
   });
 });
+
+describe('commands on alarms that are not standing', () => {
+  it('refuse with invalid_state for a known normal alarm and not_found for an unknown one', () => {
+    const rig = engineRig(sites());
+    expect(rig.engine.ack('zjk-depot/GD-12/hi', 'wang', null)).toMatchObject({ ok: false, code: 'invalid_state' });
+    expect(rig.engine.ack('zjk-depot/GD-12/lolo', 'wang', null)).toMatchObject({ ok: false, code: 'not_found' });
+    expect(rig.engine.ack('nowhere/GD-12/hi', 'wang', null)).toMatchObject({ ok: false, code: 'not_found' });
+    expect(rig.engine.unshelve('zjk-depot/GD-12/hi', 'wang')).toMatchObject({ ok: false, code: 'invalid_state' });
+    rig.read('zjk-depot', 'GD-12', ppm(25));
+    expect(rig.engine.unshelve('zjk-depot/GD-12/hi', 'wang')).toMatchObject({ ok: false, code: 'invalid_state' });
+  });
+
+  it('shelving a normal alarm keeps it shelved when it raises', () => {
+    const rig = engineRig(sites());
+    expect(rig.engine.shelve('zjk-depot/GD-12/hi', 'wang', 30, 'nuisance during works')).toMatchObject({
+      ok: true,
+      alarm: { state: 'normal', shelved: true, priority: 'high' },
+    });
+    expect(rig.engine.list()).toEqual([]);
+    rig.read('zjk-depot', 'GD-12', ppm(25));
+    expect(rig.events.at(-1)).toMatchObject({ type: 'raised', alarm: { shelved: true, shelvedBy: 'wang' } });
+  });
+});
