@@ -66,6 +66,7 @@ describe('registry and options', () => {
       'flapping',
       'garbage',
       'load',
+      'demo-story',
     ]);
     expect(() => getScenario('leak')).toThrow(/unknown scenario "leak"; known scenarios: normal, slow-leak, rupture/);
     expect(() => createSimulation({ scenario: 'leak' })).toThrow(/known scenarios/);
