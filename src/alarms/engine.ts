@@ -274,6 +274,20 @@ export class AlarmEngine implements AlarmsApi {
     });
   }
 
+  /**
+   * Record what notification did with an alarm — `notified` (sent to someone) or `escalated`
+   * (passed to the next person in the site's chain) — as an event of that alarm, without changing
+   * its state (SPEC §4, §9). `to` names the recipient. False when the alarm is no longer in the book.
+   */
+  recordNotice(id: string, type: 'notified' | 'escalated', to: string, detail: string | null = null): boolean {
+    const entry = this.book.get(id);
+    if (!entry) return false;
+    const now = this.deps.clock.now();
+    const result = this.transact(() => this.emit(type, entry.record, now, to, detail));
+    void result.durable?.catch((err) => this.deps.logger.error({ err }, 'persisting a notice failed'));
+    return true;
+  }
+
   // ------------------------------------------------------------------ commands (AlarmsApi)
 
   ack(id: string, operator: string, comment: string | null): CommandResult {
