@@ -78,6 +78,8 @@ export interface HandleResult {
 }
 
 const CHATTER_WINDOW = 60_000;
+/** Undeclared sensors tracked for the sensor view at most. */
+const MAX_UNCONFIGURED = 10_000;
 
 export class AlarmEngine implements AlarmsApi {
   private sites = new Map<string, SiteDef>();
@@ -88,6 +90,7 @@ export class AlarmEngine implements AlarmsApi {
   private readonly journalMax = 10_000;
   private readonly flood = new FloodTracker();
   private batch: AlarmEvent[] | null = null;
+  private unconfigured = 0;
   private bookDirty = false;
 
   constructor(private readonly deps: EngineDeps) {}
@@ -110,7 +113,9 @@ export class AlarmEngine implements AlarmsApi {
       this.sites = sites;
       for (const site of sites.values())
         for (const def of site.sensors.values()) {
-          const rt = this.runtime(def.site, def.id, now);
+          const rt = this.runtime(def.site, def.id, now, true) as SensorRuntime;
+          // A window of values in the old unit would fake a rate of change.
+          if (rt.def && rt.def.unit !== def.unit) rt.roc = [];
           rt.def = def;
           for (const c of rt.levels.keys()) if (!def.setpoints.some((s) => s.condition === c)) rt.levels.delete(c);
           this.seedConditions(rt);
@@ -137,6 +142,8 @@ export class AlarmEngine implements AlarmsApi {
   handle(reading: Reading): HandleResult {
     const now = this.deps.clock.now();
     const rt = this.runtime(reading.site, reading.sensor, now);
+    if (!rt) return NOTHING;
+    if (rt.lastTs !== null && reading.ts < rt.lastTs) return this.late(rt, reading);
     rt.lastValue = reading.value;
     rt.lastTs = reading.ts;
     rt.lastStatus = reading.status;
@@ -146,10 +153,40 @@ export class AlarmEngine implements AlarmsApi {
       rt.trend.add(reading.ts, reading.value);
     }
     const def = rt.def;
-    // Unconfigured sensors are stored and shown but raise no threshold alarm (SPEC §1);
-    // maintenance/calibrating readings are stored but not evaluated (SPEC §2).
-    if (!def || reading.status === 'maintenance' || reading.status === 'calibrating') return NOTHING;
+    // Unconfigured sensors are stored and shown but raise no threshold alarm (SPEC §1).
+    if (!def) return NOTHING;
+    if (reading.status === 'maintenance' || reading.status === 'calibrating') {
+      // Stored but not evaluated (SPEC §2). The sensor is alive, though: it is not stale.
+      rt.lastValidAt = now;
+      if (!this.book.get(alarmId(rt.site, rt.sensor, 'stale'))?.cond) return NOTHING;
+      return this.transact(() =>
+        this.setCondition(rt, def, 'stale', false, def.stalePriority, false, null, () =>
+          describeStale(def, null, reading.value),
+        ),
+      );
+    }
     return this.transact(() => this.evaluate(rt, def, reading, now));
+  }
+
+  /**
+   * A reading older than one already evaluated: a gateway replaying its buffer, a redelivery, or a
+   * sensor whose clock went back. It must not clear anything (an old low value would clear a standing
+   * alarm), but it may raise a level alarm that needs no delay: better an alarm from old data than a
+   * leak missed because a clock was reset. It is no sign of life either: a sensor that only sends
+   * readings from the past goes stale, which shows the operator something is wrong with it.
+   */
+  private late(rt: SensorRuntime, r: Reading): HandleResult {
+    const def = rt.def;
+    if (!def || r.status !== 'ok' || faultReason(def, r) !== null) return NOTHING;
+    return this.transact(() => {
+      for (const sp of def.setpoints) {
+        if (sp.onDelay > 0 || levelZone(sp, r.value) !== 'past' || rt.levels.get(sp.condition)?.active) continue;
+        rt.levels.set(sp.condition, { active: true, onSince: null, offSince: null });
+        this.setCondition(rt, def, sp.condition, true, sp.priority, sp.latch, sp.realarmAfter ?? null, () =>
+          describeLevel(def, sp, r.value),
+        );
+      }
+    });
   }
 
   private evaluate(rt: SensorRuntime, def: SensorDef, r: Reading, now: number): void {
@@ -467,14 +504,24 @@ export class AlarmEngine implements AlarmsApi {
 
   // ------------------------------------------------------------------ internals
 
-  private runtime(site: string, sensor: string, now: number): SensorRuntime {
+  /**
+   * The runtime of a sensor, created on first use. Undeclared sensors are tracked (for the sensor
+   * view) only up to a bound, so a flood of random topics cannot exhaust memory; their readings are
+   * still stored.
+   */
+  private runtime(site: string, sensor: string, now: number, declared = false): SensorRuntime | undefined {
     const key = `${site}/${sensor}`;
     let rt = this.runtimes.get(key);
     if (!rt) {
+      const def = this.sites.get(site)?.sensors.get(sensor);
+      if (!def && !declared) {
+        if (this.unconfigured >= MAX_UNCONFIGURED) return undefined;
+        this.unconfigured++;
+      }
       rt = {
         site,
         sensor,
-        def: this.sites.get(site)?.sensors.get(sensor),
+        def,
         levels: new Map(),
         roc: [],
         lastValue: null,

@@ -365,3 +365,37 @@ describe('commands on alarms that are not standing', () => {
     expect(rig.events.at(-1)).toMatchObject({ type: 'raised', alarm: { shelved: true, shelvedBy: 'wang' } });
   });
 });
+
+describe('readings older than the last one evaluated', () => {
+  it('never clear an alarm, may raise one, and are no sign of life', () => {
+    const rig = engineRig(sites(), { startupGrace: 0 });
+    const t = rig.clock.now();
+    rig.read('zjk-depot', 'GD-12', ppm(25), { ts: t });
+    expect(rig.types()).toEqual(['hi:raised']);
+    rig.read('zjk-depot', 'GD-12', ppm(5), { ts: t - 60_000 }); // a gateway replaying its buffer
+    expect(rig.types()).toEqual(['hi:raised']);
+    expect(
+      rig.engine
+        .sensorsApi()
+        .list()
+        .find((s) => s.sensor === 'GD-12')?.value,
+    ).toBe(ppm(25));
+    rig.read('zjk-depot', 'GD-12', ppm(45), { ts: t - 30_000 }); // old, but above HiHi: raise
+    expect(rig.types()).toEqual(['hi:raised', 'hihi:raised']);
+    rig.clock.advance(6000);
+    rig.read('zjk-depot', 'GD-12', ppm(5), { ts: t - 20_000 });
+    rig.engine.tick();
+    expect(rig.events.filter((e) => e.type === 'raised' && e.alarm.id === 'zjk-depot/GD-12/stale')).toHaveLength(1);
+  });
+
+  it('a maintenance reading is a sign of life: it clears stale without evaluating thresholds', () => {
+    const rig = engineRig(sites(), { startupGrace: 0 });
+    rig.read('zjk-depot', 'GD-12', ppm(5));
+    rig.clock.advance(6000);
+    rig.engine.tick();
+    expect(rig.engine.list().map((a) => a.id)).toContain('zjk-depot/GD-12/stale');
+    rig.read('zjk-depot', 'GD-12', ppm(80), { status: 'calibrating' });
+    expect(rig.events.at(-1)).toMatchObject({ type: 'cleared', alarm: { id: 'zjk-depot/GD-12/stale' } });
+    expect(rig.engine.list().map((a) => a.id)).not.toContain('zjk-depot/GD-12/hi');
+  });
+});
