@@ -63,6 +63,9 @@ export class App {
   private ticker: Timer | undefined;
   private watcher: ConfigWatcher | undefined;
   private droppedSeen = 0;
+  private spoolFull = false;
+  private idleFlusher: Timer | undefined;
+  private receivedAtLastCheck = 0;
   private readonly since = new Date().toISOString();
 
   constructor(private readonly opts: AppOptions) {
@@ -92,7 +95,20 @@ export class App {
         this.metrics.influxWrite.observe({ result: c.target }, c.ms / 1000);
         this.metrics.influxPoints.inc({ result: c.target }, c.points);
         const dropped = this.store.stats().dropped;
-        if (dropped > this.droppedSeen) this.metrics.spoolDropped.inc(dropped - this.droppedSeen);
+        if (dropped > this.droppedSeen) {
+          this.metrics.spoolDropped.inc(dropped - this.droppedSeen);
+          // Readings are being lost: that is an alarm about the monitor itself, not just a metric.
+          this.spoolFull = true;
+          void this.engine
+            .setSystemAlarm(
+              'spool-full',
+              true,
+              'high',
+              `InfluxDB unreachable and the spool is full: ${dropped} oldest readings dropped`,
+              dropped,
+            )
+            .durable?.catch(() => undefined);
+        }
         this.droppedSeen = dropped;
       },
     });
@@ -196,6 +212,14 @@ export class App {
     }
 
     this.ticker = this.clock.setInterval(() => this.tick(), 1000);
+    // When the stream pauses with messages waiting for their PUBACK (a broker with a small
+    // in-flight window, e.g. MQTT 3.1.1), commit now rather than at flushInterval: the broker sends
+    // no more until we acknowledge.
+    this.idleFlusher = this.clock.setInterval(() => {
+      const received = this.conn.received;
+      if (received === this.receivedAtLastCheck && this.conn.unacked > 0) this.store.commitNow();
+      this.receivedAtLastCheck = received;
+    }, 20);
 
     if (main.http.enabled) {
       this.http = createHttpServer({
@@ -288,6 +312,10 @@ export class App {
   /** Evaluate time-driven conditions; a failure is logged and the next tick tries again. */
   tick(): void {
     try {
+      if (this.spoolFull && this.store.stats().spoolBytes < this.config.main.influx.spoolMaxBytes / 2) {
+        this.spoolFull = false;
+        void this.engine.setSystemAlarm('spool-full', false, 'high', '').durable?.catch(() => undefined);
+      }
       const res = this.engine.tick();
       void res.durable?.catch((err) => this.logger.error({ err }, 'persisting alarm state failed'));
     } catch (err) {
@@ -326,6 +354,7 @@ export class App {
     const log = this.logger;
     await this.watcher?.stop();
     this.ticker?.cancel();
+    this.idleFlusher?.cancel();
     await this.http?.stop().catch((err) => log.error({ err }, 'HTTP stop failed'));
     // Flush first so the pending PUBACKs go out before we disconnect.
     await this.store?.flush().catch((err) => log.error({ err }, 'store flush failed'));

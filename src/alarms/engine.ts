@@ -305,6 +305,7 @@ export class AlarmEngine implements AlarmsApi {
         r.clearedAt = r.ackedAt = r.ackedBy = r.comment = null;
         entry.lastAnnounced = now;
       } else if (res.transition === 'cleared') r.clearedAt = new Date(now).toISOString();
+      else if (active) Object.assign(r, { message, value }); // the latest count, for the console
       r.state = res.next.state;
       if (res.transition) this.emit(res.transition, r, now);
       if (!isStanding(r.state) && !r.shelved) this.drop(entry);

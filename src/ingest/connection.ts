@@ -138,11 +138,17 @@ export class MqttConnection {
       else if (granted?.some((g) => g.qos > 2))
         this.deps.logger.error({ granted }, 'the broker refused a subscription (check its ACLs)');
     });
-    this.publish(this.opts.statusTopic, this.opts.onlinePayload(), { retain: true, qos: 1 });
+    this.publish(this.opts.statusTopic, this.opts.onlinePayload(), { retain: true, qos: 1 }).catch((err) =>
+      this.deps.logger.error({ err: (err as Error).message }, 'publishing the online status failed'),
+    );
     for (const fn of this.connectListeners) fn();
   }
 
+  /** Messages received since start (QoS 0 and 1). */
+  received = 0;
+
   private receive(packet: IPublishPacket, callback: (err?: Error) => void): void {
+    this.received++;
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     let pending: Promise<unknown> | undefined;
     try {

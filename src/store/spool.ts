@@ -130,11 +130,23 @@ export class Spool {
       }
       let buf = Buffer.from(body);
       if (!(await this.makeRoom(buf.length))) {
-        // Nothing older can go: the new telemetry is the oldest left to drop.
-        const events = points.filter((p) => classOf(p) === 'event');
-        this.dropped += telemetry;
-        telemetry = 0;
-        buf = Buffer.from(events.map(encode).join(''));
+        // Nothing older is left to drop: the oldest telemetry of this batch goes next. Alarm events
+        // and the newest readings that still fit are kept.
+        const events = points.filter((p) => classOf(p) === 'event').map(encode);
+        const eventBytes = events.reduce((n, line) => n + Buffer.byteLength(line), 0);
+        let room = this.opts.maxBytes - this.total - eventBytes;
+        const newestFirst = points.filter((p) => classOf(p) === 'telemetry').sort((a, b) => b.ts - a.ts);
+        const keep: string[] = [];
+        for (const p of newestFirst) {
+          const line = encode(p);
+          const size = Buffer.byteLength(line);
+          if (size > room) break;
+          room -= size;
+          keep.push(line);
+        }
+        this.dropped += telemetry - keep.length;
+        telemetry = keep.length;
+        buf = Buffer.from(events.join('') + keep.reverse().join(''));
         if (this.total + buf.length > this.opts.maxBytes && events.length > 0) {
           this.opts.logger.error(
             { spoolBytes: this.total + buf.length, maxBytes: this.opts.maxBytes },

@@ -44,7 +44,7 @@ const DEFAULT_TUNING: StoreTuning = {
   requestTimeoutMs: 10_000,
   probeTimeoutMs: 2_000,
   retryInitialMs: 500,
-  retryMaxMs: 30_000,
+  retryMaxMs: 5_000,
   stopTimeoutMs: 5_000,
   segmentBytes: undefined,
   quarantineMaxBytes: 64 * 1024 * 1024,
@@ -71,6 +71,8 @@ export interface StoreMetrics extends StoreStats {
 
 export interface Store extends WritePort {
   stats(): StoreMetrics;
+  /** Start committing the open batch now instead of at `flushInterval` (the stream went idle). */
+  commitNow(): void;
 }
 
 export interface StoreOptions {
@@ -161,6 +163,10 @@ class BatchingStore implements Store {
     if (this.state !== 'started') return Promise.reject(new Error(`store is ${this.state}, not accepting points`));
     if (points.length === 0) return Promise.resolve();
     return this.batches.add(points);
+  }
+
+  commitNow(): void {
+    if (this.state === 'started') this.batches.cut();
   }
 
   async flush(): Promise<void> {

@@ -201,13 +201,16 @@ describe('restarts in the middle of a stream', () => {
     const result = await run.done;
     await expectAllStored(db, result);
     const doneMs = performance.now() - stoppedAt;
+    // Readings taken more often than sent were redelivered after the restart, and stored once.
+    const processed = (await a.metrics.readings.get()).values[0]?.value ?? 0;
+    expect(processed).toBeGreaterThanOrEqual(READINGS);
     await app.stop();
     app = undefined;
     console.log(
       `nothing-lost/broker: ${READINGS} readings at ${READINGS / (DURATION_MS / 1000)}/s, QoS 1; Mosquitto stopped ` +
         `after ${publishedAtStop} published, down ${(brokerDownMs / 1000).toFixed(1)} s, daemon back after ` +
-        `${(reconnectMs / 1000).toFixed(1)} s; all ${READINGS} stored exactly once ${(doneMs / 1000).toFixed(1)} s after the stop`,
+        `${(reconnectMs / 1000).toFixed(1)} s; ${processed - READINGS} redelivered; all ${READINGS} stored exactly once ` +
+        `${(doneMs / 1000).toFixed(1)} s after the stop`,
     );
-    if (process.env.NL_DEBUG) console.log(await broker.log());
   });
 });

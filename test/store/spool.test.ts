@@ -133,6 +133,21 @@ describe('spool', () => {
     );
   });
 
+  it('a batch larger than the bound keeps its newest telemetry and every event', async () => {
+    const s = await openSpool(8 * 1024);
+    const batch: Point[] = [];
+    for (let i = 0; i < 500; i++) batch.push(i % 100 === 0 ? alarmEvent(i) : reading(i));
+    await s.append(batch);
+    expect(s.bytes).toBeLessThanOrEqual(8 * 1024);
+    const left = await drainAll(s);
+    const telemetry = batch.filter((p) => p.measurement === 'reading');
+    const leftTelemetry = left.filter((p) => p.measurement === 'reading');
+    expect(leftTelemetry.length).toBeGreaterThan(10);
+    expect(s.dropped + leftTelemetry.length).toBe(telemetry.length);
+    expect(leftTelemetry).toEqual(telemetry.slice(telemetry.length - leftTelemetry.length));
+    expect(left.filter((p) => p.measurement === 'alarm_event')).toHaveLength(5);
+  });
+
   it('exceeds the bound rather than drop alarm events, and says so', async () => {
     const { logger: log, lines } = captureLogger();
     const s = await openSpool(4096, 4096, log);

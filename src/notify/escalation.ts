@@ -1,0 +1,235 @@
+/**
+ * Escalation along a site's `responsible` chain (SPEC §9), on the daemon's clock:
+ *
+ * | when                                              | then                                              |
+ * | ------------------------------------------------- | ------------------------------------------------- |
+ * | an alarm is raised (not shelved, not suppressed)  | contact person 1; due again after their escalateAfter |
+ * | due, still active and unacknowledged              | `escalated` event to person k+1 and contact them  |
+ * | due, and person k is the last of the chain        | `escalated` (a reminder) to the last person, again after their escalateAfter |
+ * | acked, cleared, shelved, suppressed or closed     | stop                                              |
+ * | unshelved / unsuppressed while active and unacked | start again from person 1                         |
+ *
+ * A cleared alarm stops climbing: the hazard is gone and the `cleared` event is routed; waking
+ * the next person for it would only teach them to ignore the chain (EEMUA 191).
+ *
+ * After a restart nothing is in memory: each standing alarm's place in the chain is derived from
+ * its `raisedAt` and the chain, and the journal tells whether that person was already reached —
+ * if not (the daemon was down when it fell due), they are contacted at once.
+ */
+import type { SiteDef } from '../domain/sensor.js';
+import type { AlarmEvent, AlarmRecord, Priority } from '../domain/types.js';
+import type { Clock, Timer } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import { type EscalationInfo, formatMinutes } from './message.js';
+
+export interface EscalationAlarms {
+  list(): AlarmRecord[];
+  history(q: { limit?: number; site?: string; sensor?: string; type?: string; since?: number }): AlarmEvent[];
+  recordNotice(id: string, type: 'notified' | 'escalated', to: string, detail: string | null): boolean;
+}
+
+export interface EscalationDeps {
+  clock: Clock;
+  logger: Logger;
+  alarms: EscalationAlarms;
+  sites: () => ReadonlyMap<string, SiteDef>;
+  /** Send `event` to person `index` of the site's chain; returns on how many paths it went out. */
+  contact: (site: SiteDef, index: number, event: AlarmEvent, info: EscalationInfo) => number;
+}
+
+interface Tracked {
+  raisedAt: string;
+  /** Index of the last person contacted. */
+  step: number;
+  timer: Timer;
+}
+
+/** The comment of `notified` events the escalation records, so a restart can find them. */
+export const ESCALATION_NOTICE = 'escalation';
+
+export class Escalator {
+  private readonly tracked = new Map<string, Tracked>();
+  private stopped = false;
+
+  constructor(
+    private readonly deps: EscalationDeps,
+    private priorities: readonly Priority[],
+  ) {}
+
+  setPriorities(p: readonly Priority[]): void {
+    this.priorities = p;
+  }
+
+  /** Pick up every standing alarm where the chain says it should be now. */
+  start(): void {
+    this.stopped = false;
+    for (const r of this.deps.alarms.list()) if (this.eligible(r) && !this.tracked.has(r.id)) this.resume(r);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.tracked.values()) t.timer.cancel();
+    this.tracked.clear();
+  }
+
+  /** Alarms currently climbing a chain, with the index of the last person contacted. */
+  active(): Map<string, number> {
+    return new Map([...this.tracked].map(([id, t]) => [id, t.step]));
+  }
+
+  onEvent(e: AlarmEvent): void {
+    if (this.stopped || e.type === 'notified' || e.type === 'escalated' || e.type === 'flood') return;
+    const r = e.alarm;
+    if (!this.eligible(r)) {
+      this.cancel(r.id);
+      return;
+    }
+    if (e.type === 'raised' || e.type === 'unshelved' || e.type === 'unsuppressed') {
+      if (e.type === 'raised') this.cancel(r.id);
+      if (!this.tracked.has(r.id)) this.begin(r, e);
+    } else if (!this.tracked.has(r.id)) {
+      // Standing but not followed (its chain was empty at the raise, or the priority was excluded
+      // and the config changed): resume where the chain says. Deferred so that the notice it may
+      // record is not emitted inside the transition being fanned out.
+      queueMicrotask(() => {
+        if (!this.stopped && !this.tracked.has(r.id) && this.eligible(r)) this.resume(r);
+      });
+    }
+  }
+
+  private eligible(r: AlarmRecord): boolean {
+    if (r.state !== 'active_unacked' || r.shelved || r.suppressed || !r.raisedAt) return false;
+    if (!this.priorities.includes(r.priority)) return false;
+    return (this.deps.sites().get(r.site)?.responsible.length ?? 0) > 0;
+  }
+
+  private cancel(id: string): void {
+    const t = this.tracked.get(id);
+    if (!t) return;
+    t.timer.cancel();
+    this.tracked.delete(id);
+  }
+
+  private begin(r: AlarmRecord, event: AlarmEvent): void {
+    const site = this.deps.sites().get(r.site) as SiteDef;
+    const first = site.responsible[0];
+    if (!first) return;
+    this.contact(site, 0, event, 'first', undefined);
+    this.track(r, 0, first.escalateAfter);
+  }
+
+  private track(r: AlarmRecord, step: number, dueIn: number): void {
+    const timer = this.deps.clock.setTimeout(() => this.due(r.id), Math.max(1, dueIn));
+    this.tracked.set(r.id, { raisedAt: r.raisedAt as string, step, timer });
+  }
+
+  private due(id: string): void {
+    const t = this.tracked.get(id);
+    if (!t || this.stopped) return;
+    this.tracked.delete(id);
+    const r = this.deps.alarms.list().find((a) => a.id === id);
+    // A re-raise would have restarted the chain through its own `raised` event.
+    if (!r || !this.eligible(r) || r.raisedAt !== t.raisedAt) return;
+    const site = this.deps.sites().get(r.site) as SiteDef;
+    const chain = site.responsible;
+    const from = Math.min(t.step, chain.length - 1);
+    const prev = chain[from];
+    if (!prev) return;
+    const now = this.deps.clock.now();
+    if (from + 1 < chain.length) {
+      const next = chain[from + 1] as (typeof chain)[number];
+      const why = `not acknowledged by ${prev.name} within ${formatMinutes(prev.escalateAfter)}`;
+      if (!this.deps.alarms.recordNotice(id, 'escalated', next.name, why)) return;
+      const event: AlarmEvent = { type: 'escalated', at: new Date(now).toISOString(), alarm: r, operator: next.name };
+      event.comment = why;
+      this.contact(site, from + 1, event, 'escalated', prev);
+      this.track(r, from + 1, next.escalateAfter);
+    } else {
+      // Recorded like an escalation, so the journal and MQTT show that the chain is still calling.
+      const why = `reminder: still not acknowledged after ${formatMinutes(now - Date.parse(t.raisedAt))}`;
+      if (!this.deps.alarms.recordNotice(id, 'escalated', prev.name, why)) return;
+      const event: AlarmEvent = { type: 'escalated', at: new Date(now).toISOString(), alarm: r, operator: prev.name };
+      event.comment = why;
+      this.contact(site, from, event, 'reminder', undefined);
+      this.track(r, from, prev.escalateAfter);
+    }
+  }
+
+  private contact(
+    site: SiteDef,
+    index: number,
+    event: AlarmEvent,
+    reason: EscalationInfo['reason'],
+    previous: { name: string } | undefined,
+  ): void {
+    const p = site.responsible[index];
+    if (!p) return;
+    const raisedAt = Date.parse(event.alarm.raisedAt as string);
+    const info: EscalationInfo = {
+      to: { name: p.name, role: p.role, phone: p.phone, email: p.email },
+      step: index,
+      of: site.responsible.length,
+      reason,
+      unackedFor: Math.max(0, this.deps.clock.now() - raisedAt),
+      previous: previous ? { name: previous.name } : undefined,
+    };
+    const paths = this.deps.contact(site, index, event, info);
+    this.deps.logger.info(
+      { alarm: event.alarm.id, to: p.name, step: index + 1, of: info.of, reason, paths },
+      paths > 0
+        ? `escalation: ${reason} ${p.name} for ${event.alarm.id}`
+        : `escalation: no channel reaches ${p.name} for ${event.alarm.id}; MQTT and the console only`,
+    );
+  }
+
+  /**
+   * Take up a standing alarm nobody is following (start, or missed events): the person due now by
+   * `raisedAt` and the chain; contacted at once unless the journal shows they already were.
+   */
+  private resume(r: AlarmRecord): void {
+    const site = this.deps.sites().get(r.site);
+    const chain = site?.responsible ?? [];
+    if (!site || chain.length === 0) return;
+    const now = this.deps.clock.now();
+    const t0 = Date.parse(r.raisedAt as string);
+    const elapsed = now - t0;
+    let k = 0;
+    let nextAt = (chain[0] as (typeof chain)[number]).escalateAfter;
+    while (k < chain.length - 1 && elapsed >= nextAt) {
+      k++;
+      nextAt += (chain[k] as (typeof chain)[number]).escalateAfter;
+    }
+    if (elapsed >= nextAt) {
+      // Past the end of the chain: the next reminder on the last person's grid.
+      const every = (chain[k] as (typeof chain)[number]).escalateAfter;
+      nextAt += (Math.floor((elapsed - nextAt) / every) + 1) * every;
+    }
+    if (this.reached(r, chain) < k) {
+      const person = chain[k] as (typeof chain)[number];
+      const at = new Date(now).toISOString();
+      let event: AlarmEvent = { type: 'raised', at: r.raisedAt as string, alarm: r };
+      if (k > 0) {
+        const prev = chain[k - 1] as (typeof chain)[number];
+        const why = `not acknowledged within ${formatMinutes(elapsed)} (escalation resumed after a restart)`;
+        if (!this.deps.alarms.recordNotice(r.id, 'escalated', person.name, why)) return;
+        event = { type: 'escalated', at, alarm: r, operator: person.name, comment: why };
+        this.contact(site, k, event, 'escalated', prev);
+      } else this.contact(site, 0, event, 'first', undefined);
+    }
+    this.track(r, k, t0 + nextAt - now);
+  }
+
+  /** Index of the furthest person of the chain the journal shows as reached for this raise; -1 none. */
+  private reached(r: AlarmRecord, chain: readonly { name: string }[]): number {
+    const since = Date.parse(r.raisedAt as string);
+    let best = -1;
+    for (const e of this.deps.alarms.history({ site: r.site, sensor: r.sensor, since, limit: 10_000 })) {
+      if (e.alarm.id !== r.id || !e.operator) continue;
+      const ours = e.type === 'escalated' || (e.type === 'notified' && e.comment?.startsWith(ESCALATION_NOTICE));
+      if (!ours) continue;
+      const i = chain.findIndex((p) => p.name === e.operator);
+      if (i > best) best = i;
+    }
+    return best;
+  }
+}

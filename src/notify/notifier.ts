@@ -1,0 +1,291 @@
+/**
+ * The notify room's face to the composition root (SPEC §9): alarm events in, messages out through
+ * a delivery queue per channel, escalation along each site's chain, and the daily report job.
+ * `onEvent` runs on the reading path (the engine's sink): it only renders and enqueues.
+ *
+ * Without a `notify` section nothing leaves the machine, but escalation still runs: `escalated`
+ * events go out on MQTT (`gaswatch/events`, the always-on channel) and show on the console.
+ */
+import type { Counter } from 'prom-client';
+import { Notify, type NotifyChannelConfig, type NotifyConfig } from '../config/schema.js';
+import type { SiteDef } from '../domain/sensor.js';
+import type { AlarmEvent, Priority } from '../domain/types.js';
+import { dailyReportJob } from '../jobs/daily-report.js';
+import { JobScheduler } from '../jobs/scheduler.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import { type Channel, channelForUrl, createChannel } from './channel.js';
+import { DeliveryQueue } from './delivery.js';
+import { ESCALATION_NOTICE, type EscalationAlarms, Escalator } from './escalation.js';
+import { alarmNotification, type EscalationInfo, type RenderOptions } from './message.js';
+import { buildDailyReport, type DailyReport, type ReportSource, reportNotification } from './report.js';
+import { routeEvent } from './router.js';
+
+export interface NotifyEngine extends EscalationAlarms, ReportSource {
+  setSystemAlarm(
+    name: string,
+    active: boolean,
+    priority: Priority,
+    message: string,
+  ): { durable: Promise<void> | undefined };
+}
+
+export interface NotifierDeps {
+  clock: Clock;
+  logger: Logger;
+  engine: NotifyEngine;
+  sites: () => ReadonlyMap<string, SiteDef>;
+  /** gaswatch_notifications_total{channel, result}. */
+  counter?: Counter<'channel' | 'result'> | undefined;
+  random?: () => number;
+}
+
+/** No `notify` section: no channels, and the people's own webhooks are not called either. */
+const ABSENT: NotifyConfig = Notify.parse({ escalation: { personalWebhooks: false } });
+
+export class Notifier {
+  private config: NotifyConfig;
+  private queues = new Map<string, DeliveryQueue>();
+  /** Queues of people's own webhooks, by URL. */
+  private readonly personal = new Map<string, DeliveryQueue>();
+  private readonly escalator: Escalator;
+  private jobs: JobScheduler | undefined;
+  /** Channels the escalation used for the event being handled: routes skip them (one message per group). */
+  private usedByEscalation: Set<string> | undefined;
+
+  constructor(
+    config: NotifyConfig | undefined,
+    private readonly deps: NotifierDeps,
+  ) {
+    this.config = config ?? ABSENT;
+    this.escalator = new Escalator(
+      {
+        clock: deps.clock,
+        logger: deps.logger.child({ part: 'escalation' }),
+        alarms: deps.engine,
+        sites: deps.sites,
+        contact: (site, index, event, info) => this.contact(site, index, event, info),
+      },
+      this.config.escalation.priorities,
+    );
+  }
+
+  start(): void {
+    for (const c of this.config.channels) this.queues.set(c.name, this.newQueue(c));
+    this.checkReach();
+    this.escalator.start();
+    this.startJobs();
+  }
+
+  stop(): void {
+    this.escalator.stop();
+    this.jobs?.stop();
+    for (const q of [...this.queues.values(), ...this.personal.values()]) {
+      const left = q.stop();
+      if (left) this.deps.logger.warn({ channel: q.channel.name, left }, `${left} notifications not sent at stop`);
+    }
+  }
+
+  /** An alarm event from the engine. Renders and enqueues only; never throws. */
+  onEvent(e: AlarmEvent): void {
+    try {
+      this.usedByEscalation = new Set();
+      this.escalator.onEvent(e);
+      const skip = this.usedByEscalation;
+      this.usedByEscalation = undefined;
+      // The escalation message already addressed these groups about this escalation.
+      if (e.type === 'escalated') for (const c of this.config.escalation.channels) skip.add(c);
+      let message: ReturnType<typeof alarmNotification> | undefined;
+      for (const name of routeEvent(e, this.config.routes)) {
+        const q = this.queues.get(name);
+        if (!q || skip.has(name)) continue;
+        message ??= alarmNotification(e, this.renderOptions(e.alarm.site));
+        q.enqueue(message, () => this.deps.engine.recordNotice(e.alarm.id, 'notified', name, `${e.type} via ${name}`));
+      }
+    } catch (err) {
+      this.usedByEscalation = undefined;
+      this.deps.logger.error({ err, alarm: e.alarm.id, type: e.type }, 'notification routing failed');
+    }
+  }
+
+  /** Build the daily report now and queue it for its channels. */
+  sendDailyReport(now = this.deps.clock.now()): DailyReport {
+    const report = buildDailyReport(this.deps.engine, this.deps.sites(), now);
+    const cfg = this.config.dailyReport;
+    const message = reportNotification(report, cfg?.timezone ?? this.config.timezone);
+    for (const name of cfg?.channels ?? []) this.queues.get(name)?.enqueue(message);
+    return report;
+  }
+
+  /**
+   * A reloaded `notify` (validate-then-swap already done by the loader). Channels whose config is
+   * unchanged keep their queue untouched; a changed one keeps its waiting messages and sends them
+   * the new way; a removed one is stopped.
+   */
+  applyConfig(next: NotifyConfig | undefined): void {
+    const cfg = next ?? ABSENT;
+    if (same(cfg, this.config)) return;
+    const old = this.config;
+    this.config = cfg;
+    const queues = new Map<string, DeliveryQueue>();
+    for (const c of cfg.channels) {
+      const q = this.queues.get(c.name);
+      if (!q) queues.set(c.name, this.newQueue(c));
+      else {
+        if (
+          !same(
+            c,
+            old.channels.find((o) => o.name === c.name),
+          )
+        ) {
+          const previous = q.channel;
+          q.channel = this.makeChannel(c);
+          previous.close?.();
+        }
+        q.configure(cfg.retry, cfg.maxQueue);
+        queues.set(c.name, q);
+      }
+    }
+    for (const [name, q] of this.queues)
+      if (!queues.has(name)) {
+        const left = q.stop();
+        this.health(name, name, false, 'channel removed from the config');
+        this.deps.logger.info({ channel: name, left }, `notify channel ${name} removed`);
+      }
+    this.queues = queues;
+    for (const q of this.personal.values()) q.configure(cfg.retry, cfg.maxQueue);
+    this.escalator.setPriorities(cfg.escalation.priorities);
+    if (!same(cfg.dailyReport, old.dailyReport) || cfg.timezone !== old.timezone) {
+      this.jobs?.stop();
+      this.startJobs();
+    }
+    this.checkReach();
+  }
+
+  /** Queue sizes and drops, for tests and diagnostics. */
+  queueStats(): { channel: string; waiting: number; dropped: number }[] {
+    return [...this.queues.values(), ...this.personal.values()].map((q) => ({
+      channel: q.channel.name,
+      waiting: q.size,
+      dropped: q.droppedCount,
+    }));
+  }
+
+  /** Alarms climbing a chain now, with the index of the last person contacted. */
+  escalating(): Map<string, number> {
+    return this.escalator.active();
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private contact(site: SiteDef, index: number, event: AlarmEvent, info: EscalationInfo): number {
+    const person = site.responsible[index];
+    if (!person) return 0;
+    const message = alarmNotification(event, this.renderOptions(site.id), info);
+    const id = event.alarm.id;
+    const what = `${ESCALATION_NOTICE} ${index + 1}/${info.of}${info.reason === 'reminder' ? ' reminder' : ''}`;
+    const noted = (via: string) => () =>
+      this.deps.engine.recordNotice(id, 'notified', person.name, `${what} via ${via}`);
+    let paths = 0;
+    for (const name of this.config.escalation.channels) {
+      const q = this.queues.get(name);
+      if (!q?.channel.reaches(info.to)) continue;
+      q.enqueue(message, noted(name));
+      this.usedByEscalation?.add(name);
+      paths++;
+    }
+    if (this.config.escalation.personalWebhooks && person.webhook) {
+      this.personalQueue(site, index, person.webhook).enqueue(message, noted('their webhook'));
+      paths++;
+    }
+    return paths;
+  }
+
+  private personalQueue(site: SiteDef, index: number, url: string): DeliveryQueue {
+    let q = this.personal.get(url);
+    if (!q) {
+      const name = `${site.id}-responsible-${index + 1}`;
+      const who = `the webhook of ${site.responsible[index]?.name} (${site.id})`;
+      q = new DeliveryQueue(
+        channelForUrl(name, url, { clock: this.deps.clock }),
+        this.config.retry,
+        this.config.maxQueue,
+        {
+          clock: this.deps.clock,
+          logger: this.deps.logger,
+          counter: this.deps.counter,
+          // One label for all of them: a label per person would grow with the fleet.
+          label: 'responsible-webhook',
+          onHealth: (failing, reason) => this.health(name, who, failing, reason),
+          random: this.deps.random,
+        },
+      );
+      this.personal.set(url, q);
+    }
+    return q;
+  }
+
+  private newQueue(c: NotifyChannelConfig): DeliveryQueue {
+    return new DeliveryQueue(this.makeChannel(c), this.config.retry, this.config.maxQueue, {
+      clock: this.deps.clock,
+      logger: this.deps.logger,
+      counter: this.deps.counter,
+      onHealth: (failing, reason) => this.health(c.name, `channel ${c.name}`, failing, reason),
+      random: this.deps.random,
+    });
+  }
+
+  private makeChannel(c: NotifyChannelConfig): Channel {
+    return createChannel(c, { clock: this.deps.clock });
+  }
+
+  /** A failing channel is an alarm of gaswatch itself: people may not be getting called. */
+  private health(name: string, what: string, failing: boolean, reason: string): void {
+    const message = `Notifications through ${what} are failing: ${reason}`;
+    const res = this.deps.engine.setSystemAlarm(`notify-${name}`, failing, 'high', message);
+    void res.durable?.catch((err) => this.deps.logger.error({ err }, 'persisting a notify system alarm failed'));
+  }
+
+  private renderOptions(siteId: string): RenderOptions {
+    return {
+      siteName: this.deps.sites().get(siteId)?.name ?? siteId,
+      timezone: this.config.timezone,
+      consoleUrl: this.config.consoleUrl,
+    };
+  }
+
+  private startJobs(): void {
+    this.jobs = undefined;
+    const cfg = this.config.dailyReport;
+    if (!cfg) return;
+    this.jobs = new JobScheduler(
+      [dailyReportJob(cfg, this.config.timezone, () => this.sendDailyReport())],
+      this.deps.logger.child({ part: 'jobs' }),
+    );
+    this.jobs.start();
+  }
+
+  /** Say once, at start and reload, which people of the chains no channel reaches. */
+  private checkReach(): void {
+    const unreachable: string[] = [];
+    for (const site of this.deps.sites().values())
+      for (const p of site.responsible) {
+        const viaChannel = this.config.escalation.channels.some((n) =>
+          this.queues.get(n)?.channel.reaches({ name: p.name, email: p.email }),
+        );
+        if (!viaChannel && !(this.config.escalation.personalWebhooks && p.webhook))
+          unreachable.push(`${site.id}: ${p.name}`);
+      }
+    if (unreachable.length === 0) return;
+    this.deps.logger.warn(
+      { count: unreachable.length, people: unreachable.slice(0, 20) },
+      this.config === ABSENT
+        ? 'notify is not configured: escalations go out on MQTT and the console only'
+        : `${unreachable.length} people of the escalation chains are reached by no channel; their step passes on MQTT and the console only`,
+    );
+  }
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

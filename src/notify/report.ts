@@ -1,0 +1,190 @@
+/**
+ * The daily report (SPEC §9): per site, the alarms raised in the last 24 hours, those still
+ * unacknowledged, sensors stale or in fault, and shelved alarms. `buildDailyReport` is a plain
+ * function of the engine's state and a time, so it is tested without cron; `reportNotification`
+ * renders it once for every channel.
+ */
+import type { SiteDef } from '../domain/sensor.js';
+import { type AlarmEvent, type AlarmRecord, PRIORITIES, type Priority } from '../domain/types.js';
+import type { SensorSnapshot } from '../http/ports.js';
+import { formatTime, type Notification } from './message.js';
+
+export interface ReportSource {
+  list(): AlarmRecord[];
+  history(q: { limit?: number; site?: string; sensor?: string; type?: string; since?: number }): AlarmEvent[];
+  sensorsApi(): { list(): SensorSnapshot[] };
+  /** Every alarm in the book, shelved normal ones included. */
+  entries(): { record: AlarmRecord }[];
+}
+
+export interface SiteReport {
+  site: string;
+  name: string;
+  raised: number;
+  raisedByPriority: Record<Priority, number>;
+  acked: number;
+  escalated: number;
+  floods: number;
+  unacked: { id: string; priority: Priority; state: string; raisedAt: string | null; message: string }[];
+  sensors: { sensor: string; status: 'stale' | 'fault'; lastReading: string | null }[];
+  shelved: { id: string; by: string | null; until: string | null; reason: string | null }[];
+}
+
+export interface DailyReport {
+  from: string;
+  to: string;
+  sites: SiteReport[];
+  totals: { raised: number; unacked: number; sensors: number; shelved: number; sites: number; quietSites: number };
+}
+
+export const REPORT_PERIOD = 24 * 3600_000;
+
+export function buildDailyReport(
+  engine: ReportSource,
+  sites: ReadonlyMap<string, SiteDef>,
+  now: number,
+  period = REPORT_PERIOD,
+): DailyReport {
+  const from = now - period;
+  const bySite = new Map<string, SiteReport>();
+  const site = (id: string): SiteReport => {
+    let s = bySite.get(id);
+    if (!s) {
+      s = {
+        site: id,
+        name: sites.get(id)?.name ?? id,
+        raised: 0,
+        raisedByPriority: Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<Priority, number>,
+        acked: 0,
+        escalated: 0,
+        floods: 0,
+        unacked: [],
+        sensors: [],
+        shelved: [],
+      };
+      bySite.set(id, s);
+    }
+    return s;
+  };
+  for (const id of [...sites.keys()].sort()) site(id);
+
+  for (const e of engine.history({ since: from, limit: Number.POSITIVE_INFINITY })) {
+    if (Date.parse(e.at) >= now) continue;
+    const s = site(e.alarm.site);
+    if (e.type === 'raised') {
+      s.raised++;
+      s.raisedByPriority[e.alarm.priority]++;
+    } else if (e.type === 'acked') s.acked++;
+    else if (e.type === 'escalated') s.escalated++;
+    else if (e.type === 'flood' && e.alarm.state !== 'normal') s.floods++;
+  }
+  for (const r of engine.list())
+    if (r.state === 'active_unacked' || r.state === 'cleared_unacked')
+      site(r.site).unacked.push({
+        id: r.id,
+        priority: r.priority,
+        state: r.state,
+        raisedAt: r.raisedAt,
+        message: r.message,
+      });
+  for (const snap of engine.sensorsApi().list())
+    if (snap.status === 'stale' || snap.status === 'fault')
+      site(snap.site).sensors.push({ sensor: snap.sensor, status: snap.status, lastReading: snap.ts });
+  for (const { record: r } of engine.entries())
+    if (r.shelved)
+      site(r.site).shelved.push({
+        id: r.id,
+        by: r.shelvedBy ?? null,
+        until: r.shelvedUntil ?? null,
+        reason: r.shelveReason ?? null,
+      });
+
+  const list = [...bySite.values()];
+  for (const s of list) s.sensors.sort((a, b) => a.sensor.localeCompare(b.sensor));
+  const quiet = list.filter(isQuiet).length;
+  return {
+    from: new Date(from).toISOString(),
+    to: new Date(now).toISOString(),
+    sites: list,
+    totals: {
+      raised: sum(list, (s) => s.raised),
+      unacked: sum(list, (s) => s.unacked.length),
+      sensors: sum(list, (s) => s.sensors.length),
+      shelved: sum(list, (s) => s.shelved.length),
+      sites: list.length,
+      quietSites: quiet,
+    },
+  };
+}
+
+export function isQuiet(s: SiteReport): boolean {
+  return s.raised === 0 && s.unacked.length === 0 && s.sensors.length === 0 && s.shelved.length === 0;
+}
+
+function sum(list: SiteReport[], f: (s: SiteReport) => number): number {
+  return list.reduce((n, s) => n + f(s), 0);
+}
+
+/** The report as a message: sites with something to say in full, the quiet ones counted. */
+export function reportNotification(report: DailyReport, timezone: string | undefined): Notification {
+  const t = (iso: string | null) => formatTime(iso, timezone);
+  const day = t(report.to).slice(0, 10);
+  const T = report.totals;
+  const title = `gaswatch daily report ${day}: ${T.raised} alarms, ${T.unacked} unacknowledged`;
+  const text: string[] = [];
+  const md: string[] = [];
+  const para = (line: string, mdLine = line) => {
+    text.push(line);
+    md.push(mdLine);
+  };
+  para(
+    `24 hours from ${t(report.from)} to ${t(report.to)}${timezone ? ` (${timezone})` : ''}: ` +
+      `${T.raised} alarms raised, ${T.unacked} still unacknowledged, ${T.sensors} sensors stale or in fault, ` +
+      `${T.shelved} alarms shelved, across ${T.sites} sites.`,
+  );
+  const list = (head: string, items: string[]) => {
+    if (!items.length) return;
+    para(`  ${head} (${items.length}):`, `**${head} (${items.length})**`);
+    for (const item of items) para(`    - ${item}`, `- ${item}`);
+  };
+  for (const s of report.sites) {
+    if (isQuiet(s)) continue;
+    const name = `${s.name}${s.name === s.site ? '' : ` (${s.site})`}`;
+    para('', '');
+    para(name, `#### ${name}`);
+    const prio = PRIORITIES.filter((p) => s.raisedByPriority[p] > 0)
+      .map((p) => `${p} ${s.raisedByPriority[p]}`)
+      .join(', ');
+    const counts =
+      `Alarms raised: ${s.raised}${prio ? ` (${prio})` : ''}; acknowledged ${s.acked}; escalated ${s.escalated}` +
+      (s.floods ? `; alarm floods ${s.floods}` : '');
+    para(`  ${counts}`, counts);
+    list(
+      'Still unacknowledged',
+      s.unacked.map(
+        (u) => `[${u.priority}] ${u.id} ${u.state.replace('_', ', ')} since ${t(u.raisedAt)}: ${u.message}`,
+      ),
+    );
+    list(
+      'Sensors stale or in fault',
+      s.sensors.map((x) => `${x.sensor} ${x.status}, last reading ${x.lastReading ? t(x.lastReading) : 'never'}`),
+    );
+    list(
+      'Shelved',
+      s.shelved.map((x) => `${x.id} by ${x.by ?? '?'} until ${t(x.until)}${x.reason ? `: ${x.reason}` : ''}`),
+    );
+  }
+  if (T.quietSites) {
+    para('', '');
+    para(`${T.quietSites} ${T.quietSites === 1 ? 'site' : 'sites'} quiet: nothing to report.`);
+  }
+  const critical = report.sites.some((s) => s.unacked.some((u) => u.priority === 'critical'));
+  return {
+    key: `daily-report#${day}`,
+    priority: critical ? 'critical' : 'low',
+    title,
+    text: [title, '', ...text].join('\n'),
+    markdown: [`### ${title}`, ...md.filter(Boolean)].join('\n\n'),
+    payload: { type: 'report', title, report },
+  };
+}
