@@ -17,6 +17,7 @@ import { MqttConnection } from './ingest/connection.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './ingest/embedded-broker.js';
 import { Pipeline } from './ingest/pipeline.js';
 import { compilePattern, type TopicPattern } from './ingest/topics.js';
+import { Notifier } from './notify/notifier.js';
 import { AlarmPublisher } from './publish/alarm-publisher.js';
 import { createStore, type Store } from './store/store.js';
 import { Bus } from './util/bus.js';
@@ -59,6 +60,7 @@ export class App {
   private book!: BookStore;
   private publisher!: AlarmPublisher;
   private pipeline!: Pipeline;
+  private notifier: Notifier | undefined;
   private patterns: TopicPattern[] = [];
   private ticker: Timer | undefined;
   private watcher: ConfigWatcher | undefined;
@@ -165,6 +167,17 @@ export class App {
       alarms: this.engine,
     });
     this.bus.on('alarm', (e) => this.publisher.events([e]));
+    // Before the connection starts, so that alarms raised from a persistent session's queued
+    // readings are routed too; resumed escalations are recorded once this start() yields.
+    this.notifier = new Notifier(main.notify, {
+      clock: this.clock,
+      logger: log.child({ module: 'notify' }),
+      engine: this.engine,
+      sites: () => this.config.sites,
+      counter: this.metrics.notifications,
+    });
+    this.bus.on('alarm', (e) => this.notifier?.onEvent(e));
+    this.notifier.start();
     this.pipeline = new Pipeline({
       engine: this.engine,
       store: this.store,
@@ -305,6 +318,7 @@ export class App {
     const res = this.engine.applyConfig(next.sites);
     void res.durable?.catch((err) => log.error({ err }, 'persisting alarm state failed'));
     this.http?.setOperators(next.main.operators);
+    this.notifier?.applyConfig(next.main.notify);
     this.metrics.configReloads.inc({ result: 'applied' });
     log.info({ cause, changes }, 'config applied');
   }
@@ -355,6 +369,7 @@ export class App {
     await this.watcher?.stop();
     this.ticker?.cancel();
     this.idleFlusher?.cancel();
+    this.notifier?.stop();
     await this.http?.stop().catch((err) => log.error({ err }, 'HTTP stop failed'));
     // Flush first so the pending PUBACKs go out before we disconnect.
     await this.store?.flush().catch((err) => log.error({ err }, 'store flush failed'));

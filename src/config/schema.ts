@@ -400,43 +400,56 @@ export const Notify = z
       .prefault({})
       .describe('Retries of a failing channel'),
   })
-  .superRefine((n, ctx) => {
-    const names = new Map<string, number>();
-    n.channels.forEach((c, i) => {
-      const first = names.get(c.name);
-      if (first === undefined) names.set(c.name, i);
-      else
-        ctx.addIssue({
-          code: 'custom',
-          path: ['channels', i, 'name'],
-          message: `channel "${c.name}" is already declared at notify.channels.${first}`,
-        });
-    });
-    const check = (list: string[], path: (string | number)[], needsTo: boolean) =>
-      list.forEach((name, j) => {
-        const i = names.get(name);
-        const c = i === undefined ? undefined : n.channels[i];
-        if (!c)
-          ctx.addIssue({
-            code: 'custom',
-            path: [...path, j],
-            message: `no channel "${name}" in notify.channels (declared: ${[...names.keys()].join(', ') || 'none'})`,
-          });
-        else if (needsTo && c.type === 'email' && !c.to?.length)
-          ctx.addIssue({
-            code: 'custom',
-            path: [...path, j],
-            message: `email channel "${name}" needs \`to\` recipients to be used here`,
-          });
-      });
-    n.routes.forEach((r, i) => {
-      check(r.channels, ['routes', i, 'channels'], true);
-    });
-    check(n.escalation.channels, ['escalation', 'channels'], false);
-    if (n.dailyReport) check(n.dailyReport.channels, ['dailyReport', 'channels'], true);
-  })
+  // Run even when parts failed, so that every mistake is reported in one go (SPEC §6).
+  .superRefine((n, ctx) => checkNotifyRefs(n, ctx), { when: () => true })
   .describe('Notification channels, routes, escalation and the daily report (SPEC §9)');
 export type NotifyConfig = z.output<typeof Notify>;
+
+/**
+ * Names used by routes, escalation and the report must be declared channels, once each; an email
+ * channel routed to needs recipients. Reads `n` defensively: it runs on partly invalid input too.
+ */
+function checkNotifyRefs(raw: unknown, ctx: z.RefinementCtx): void {
+  const n = (raw ?? {}) as Record<string, unknown>;
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const field = (v: unknown, k: string): unknown => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined);
+  const names = new Map<string, number>();
+  list(n.channels).forEach((c, i) => {
+    const name = field(c, 'name');
+    if (typeof name !== 'string') return;
+    const first = names.get(name);
+    if (first === undefined) names.set(name, i);
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path: ['channels', i, 'name'],
+        message: `channel "${name}" is already declared at notify.channels.${first}`,
+      });
+  });
+  const check = (refs: unknown, path: (string | number)[], needsTo: boolean) =>
+    list(refs).forEach((name, j) => {
+      if (typeof name !== 'string') return;
+      const i = names.get(name);
+      const c = i === undefined ? undefined : list(n.channels)[i];
+      if (i === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, j],
+          message: `no channel "${name}" in notify.channels (declared: ${[...names.keys()].join(', ') || 'none'})`,
+        });
+      else if (needsTo && field(c, 'type') === 'email' && list(field(c, 'to')).length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, j],
+          message: `email channel "${name}" needs \`to\` recipients to be used here`,
+        });
+    });
+  list(n.routes).forEach((r, i) => {
+    check(field(r, 'channels'), ['routes', i, 'channels'], true);
+  });
+  check(field(n.escalation, 'channels'), ['escalation', 'channels'], false);
+  check(field(n.dailyReport, 'channels'), ['dailyReport', 'channels'], true);
+}
 
 export const Main = z
   .strictObject({

@@ -35,7 +35,7 @@ export interface LeakOptions {
   speed: number;
 }
 
-/** The last value each sensor was sent in phase 2, `site/sensor` → values in publication order. */
+/** What each sensor sent in phase 2: `site/sensor` → its values in publication order. */
 export type Published = Map<string, number[]>;
 
 export class LeakThenEveryday {

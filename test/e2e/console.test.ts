@@ -225,19 +225,12 @@ describe('operator console on the real daemon', () => {
     const acked = journal.locator('tr.ev-acked').filter({ hasText: 'GD-21' });
     await expect.poll(() => acked.count()).toBe(1);
     const cells = (await acked.locator('td').allTextContents()).map((s) => s.trim());
-    // Time, Event, Site, Sensor, Condition, Priority, State, Operator, Comment, Message.
-    expect(cells.slice(1, 9)).toEqual([
-      'acked',
-      'hx-station',
-      'GD-21',
-      'Hi',
-      'High',
-      'Acknowledged',
-      OPERATOR,
-      ACK_COMMENT,
-    ]);
+    // Time, Event, Site, Sensor, Condition, Priority, State, Value, Operator, Comment, Message.
+    expect(cells.slice(1, 7)).toEqual(['acked', 'hx-station', 'GD-21', 'Hi', 'High', 'Acknowledged']);
+    expect(cells[7]).toMatch(/^\d+\.\d\d %LEL$/);
+    expect(cells.slice(8, 10)).toEqual([OPERATOR, ACK_COMMENT]);
     const shelvedRow = journal.locator('tr.ev-shelved').filter({ hasText: 'GD-21' });
-    expect((await shelvedRow.locator('td').allTextContents()).map((s) => s.trim()).slice(7, 9)).toEqual([
+    expect((await shelvedRow.locator('td').allTextContents()).map((s) => s.trim()).slice(8, 10)).toEqual([
       OPERATOR,
       SHELVE_REASON,
     ]);

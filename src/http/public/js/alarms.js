@@ -78,7 +78,12 @@ export class AlarmBoard {
     const shelved = all.filter(outOfService);
     reconcile(this.summaryBody, inService, (a) => this.summaryRow(a));
     reconcile(this.shelvedBody, shelved, (a) => this.shelvedRow(a));
-    document.getElementById('summary-empty').hidden = inService.length > 0;
+    const empty = document.getElementById('summary-empty');
+    empty.hidden = inService.length > 0;
+    // Never "no alarms" while some are only shelved or suppressed: they are still there.
+    empty.textContent = shelved.length
+      ? `No alarms in service — ${shelved.length} shelved or suppressed (below)`
+      : 'No active alarms';
     document.getElementById('summary-count').textContent = inService.length ? `(${inService.length})` : '';
     document.getElementById('shelved').hidden = shelved.length === 0;
     document.getElementById('shelved-count').textContent = `(${shelved.length})`;

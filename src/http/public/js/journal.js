@@ -2,7 +2,7 @@
 // New events that match the filters are prepended live.
 
 import { api } from './api.js';
-import { CONDITION_LABEL, el, formatTime, priorityBadge, STATE_LABEL } from './format.js';
+import { CONDITION_LABEL, el, formatTime, priorityBadge, STATE_LABEL, withUnit } from './format.js';
 
 const EVENT_TYPES = [
   'raised',
@@ -71,6 +71,7 @@ export class Journal {
       el('td', { text: CONDITION_LABEL[a.condition] ?? a.condition }),
       el('td', {}, priorityBadge(a.priority)),
       el('td', { text: STATE_LABEL[a.state] ?? a.state }),
+      el('td', { class: 'num', text: a.value === null ? '' : withUnit(a.value, a.unit) }),
       el('td', { text: e.operator ?? '' }),
       el('td', { text: e.comment ?? '' }),
       el('td', { class: 'message', text: a.message }),
