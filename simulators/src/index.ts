@@ -36,8 +36,8 @@ export {
   startScenario,
 } from './run.js';
 export type { Scenario, ScenarioOptions } from './scenario.js';
-export { DRIFTING_CLOUD } from './scenarios/drifting-cloud.js';
 export { DEMO_STORY } from './scenarios/demo-story.js';
+export { DRIFTING_CLOUD } from './scenarios/drifting-cloud.js';
 export { DROPOUT } from './scenarios/dropout.js';
 export { FLAPPING } from './scenarios/flapping.js';
 export { GARBAGE } from './scenarios/garbage.js';
