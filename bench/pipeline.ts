@@ -12,31 +12,13 @@ import { compilePattern } from '../src/ingest/topics.js';
 import type { Point, WritePort } from '../src/store/port.js';
 import { systemClock } from '../src/util/clock.js';
 import { silentLogger } from '../src/util/logger.js';
+import { GAS_PROFILES } from '../test/helpers/engine.js';
 
 export async function benchPipeline(opts: { sites?: number; sensorsPerSite?: number; rounds?: number } = {}) {
   const nSites = opts.sites ?? 2000;
   const perSite = opts.sensorsPerSite ?? 50;
   const rounds = opts.rounds ?? 5;
-  const profiles = ProfilesFile.parse({
-    gas: {
-      unit: '%LEL',
-      deadband: 2,
-      range: [0, 100],
-      setpoints: { hi: { value: 20, priority: 'high' }, hihi: { value: 40, priority: 'critical', latch: true } },
-    },
-    pressure: {
-      unit: 'MPa',
-      deadband: 0.2,
-      range: [0, 30],
-      setpoints: {
-        hihi: { value: 25, priority: 'critical' },
-        hi: { value: 23, priority: 'high' },
-        lo: { value: 2, priority: 'medium' },
-        lolo: { value: 1, priority: 'high' },
-      },
-      roc: { fall: 1, per: '1m', priority: 'critical' },
-    },
-  });
+  const profiles = ProfilesFile.parse(GAS_PROFILES);
   const docs = [];
   for (let s = 0; s < nSites; s++) {
     const sensors = [];
@@ -44,7 +26,7 @@ export async function benchPipeline(opts: { sites?: number; sensorsPerSite?: num
       const gas = i % 5 !== 0;
       sensors.push(
         gas
-          ? { id: `S-${i}`, kind: 'gas', gas: 'methane', unit: 'ppm', profile: 'gas', interval: '2s' }
+          ? { id: `S-${i}`, kind: 'gas', gas: 'methane', unit: 'ppm', profile: 'combustible-gas', interval: '2s' }
           : { id: `S-${i}`, kind: 'pressure', unit: 'MPa', profile: 'pressure', interval: '5s' },
       );
     }

@@ -14,6 +14,7 @@ import { randomInt } from 'node:crypto';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import { topicMatches } from './topics.js';
 
 export interface ConnectionOptions {
   url: string;
@@ -279,16 +280,4 @@ export class MqttConnection {
     }
     await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
   }
-}
-
-/** MQTT filter matching for our own secondary subscriptions (commands). */
-export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (f[i] !== '+' && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
 }

@@ -59,3 +59,16 @@ function match(levels: string[], parts: string[]): { site: string; sensor: strin
   if (levels[levels.length - 1] !== '#' && parts.length !== levels.length) return null;
   return site !== undefined && sensor !== undefined ? { site, sensor } : null;
 }
+
+/** MQTT topic filter matching (MQTT 3.1.1 §4.7): `+` one level, `#` the rest; wildcards skip `$` topics. */
+export function topicMatches(filter: string, topic: string): boolean {
+  if (topic.startsWith('$') && (filter.startsWith('+') || filter.startsWith('#'))) return false;
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}

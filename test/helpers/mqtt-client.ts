@@ -1,3 +1,7 @@
+import { topicMatches } from '../../src/ingest/topics.js';
+
+export { topicMatches };
+
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 
 export type QoS = 0 | 1 | 2;
@@ -58,19 +62,6 @@ export function recordAll(into: ReceivedMessage[]): (client: MqttClient) => void
 
 function received(topic: string, payload: Buffer, packet: IPublishPacket): ReceivedMessage {
   return { topic, payload: payload.toString('utf8'), retain: packet.retain, qos: packet.qos };
-}
-
-/** MQTT topic filter matching (MQTT 3.1.1 §4.7): `+` one level, `#` the rest; wildcards skip `$` topics. */
-export function topicMatches(filter: string, topic: string): boolean {
-  if (topic.startsWith('$') && (filter.startsWith('+') || filter.startsWith('#'))) return false;
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (f[i] !== '+' && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
 }
 
 /**
