@@ -4,12 +4,13 @@
  * readings are durable in the spool), and afterwards every reading is in InfluxDB exactly once, at
  * its own timestamp, with its value, in the order the sensor produced it.
  */
-import { type PublishedMessage, startScenario } from 'gaswatch-simulators';
+import { startScenario } from 'gaswatch-simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { type ConfigDir, startApp, writeConfigDir } from '../helpers/daemon.js';
 import { type Influxd, startInfluxd } from '../helpers/influxd.js';
 import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
+import { expectAllStored, loadFleet } from '../helpers/stored.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
 const DB = 'gaswatch_nothing_lost_influx';
@@ -28,30 +29,11 @@ let app: App;
 
 beforeAll(async () => {
   [broker, influx] = await Promise.all([startMosquitto(), startInfluxd()]);
-  const sites: Record<string, unknown> = {};
-  for (let i = 1; i <= SITES; i++) {
-    const id = `load-${String(i).padStart(4, '0')}`;
-    sites[id] = {
-      id,
-      type: 'station',
-      sensors: Array.from({ length: SENSORS }, (_, j) => ({
-        id: `S-${String(j + 1).padStart(4, '0')}`,
-        kind: 'gas',
-        gas: 'methane',
-        unit: 'ppm',
-        profile: 'methane-ppm',
-        interval: '1h',
-      })),
-    };
-  }
   cfg = await writeConfigDir({
     mqttUrl: broker.url,
     influxUrl: influx.url,
     database: DB,
-    profiles: {
-      'methane-ppm': { unit: 'ppm', range: [0, 100_000], setpoints: { hi: { value: 5000, priority: 'high' } } },
-    },
-    sites,
+    ...loadFleet(SITES, SENSORS),
   });
   app = await startApp(cfg.file);
 });
@@ -64,34 +46,6 @@ afterAll(async () => {
 /** Readings the daemon has accepted so far. */
 async function processed(): Promise<number> {
   return (await app.metrics.readings.get()).values[0]?.value ?? 0;
-}
-
-type Series = Map<string, Array<[ts: number, value: number]>>;
-
-/** What the sensors sent, per series, in the order they sent it. */
-function sent(messages: PublishedMessage[]): Series {
-  const out: Series = new Map();
-  for (const m of messages)
-    for (const r of m.readings) {
-      const key = `${m.site}/${m.sensor}`;
-      const list = out.get(key) ?? [];
-      list.push([r.ts as number, r.value]);
-      out.set(key, list);
-    }
-  return out;
-}
-
-/** What InfluxDB holds, per series, in its time order. */
-async function stored(): Promise<Series> {
-  const out: Series = new Map();
-  const rows = await influx.query('SELECT value FROM reading GROUP BY site, sensor', DB);
-  for (const row of rows) {
-    const key = `${row.site}/${row.sensor}`;
-    const list = out.get(key) ?? [];
-    list.push([row.time as number, row.value as number]);
-    out.set(key, list);
-  }
-  return out;
 }
 
 describe('InfluxDB outage in the middle of a stream', () => {
@@ -153,25 +107,7 @@ describe('InfluxDB outage in the middle of a stream', () => {
     clearInterval(sampler);
     const result = await run.done;
     expect(result).toMatchObject({ published: READINGS, readings: READINGS, failed: 0, unacknowledged: 0 });
-    // All of them, or until the count stops moving: then the comparison below says what is missing.
-    let last = -1;
-    let movedAt = performance.now();
-    await waitFor(
-      async () => {
-        const n = await influx.count(DB, 'reading');
-        if (n !== last) [last, movedAt] = [n, performance.now()];
-        return n >= READINGS || performance.now() - movedAt > 5000;
-      },
-      { timeout: 30_000, interval: 250, message: `${READINGS} readings in InfluxDB` },
-    );
-
-    const want = sent(result.messages);
-    const have = await stored();
-    let total = 0;
-    for (const list of have.values()) total += list.length;
-    expect(total).toBe(READINGS);
-    expect([...have.keys()].sort()).toEqual([...want.keys()].sort());
-    for (const [key, list] of want) expect(have.get(key), key).toEqual(list);
+    await expectAllStored(influx, DB, result.messages, READINGS);
     const stats = app.store.stats();
     expect(stats.dropped).toBe(0);
     expect(stats.replayed).toBeGreaterThan(0);

@@ -7,7 +7,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { type PublishedMessage, type RunResult, startScenario } from 'gaswatch-simulators';
+import { type RunResult, startScenario } from 'gaswatch-simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { type ConfigDir, spawnDaemon, startApp, writeConfigDir } from '../helpers/daemon.js';
@@ -15,6 +15,7 @@ import { type Influxd, startInfluxd } from '../helpers/influxd.js';
 import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { freePort } from '../helpers/ports.js';
 import { logTail } from '../helpers/server-process.js';
+import { expectAllStored as expectStored, loadFleet } from '../helpers/stored.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
 // 2 sites × 20 sensors × 25 Hz for 10 s = 10,000 readings at 1,000 a second.
@@ -41,27 +42,11 @@ afterAll(async () => {
 });
 
 async function config(db: string, main: Record<string, unknown> = {}): Promise<ConfigDir> {
-  const sites: Record<string, unknown> = {};
-  for (let i = 1; i <= SITES; i++) {
-    const id = `load-${String(i).padStart(4, '0')}`;
-    const sensors = Array.from({ length: SENSORS }, (_, j) => ({
-      id: `S-${String(j + 1).padStart(4, '0')}`,
-      kind: 'gas',
-      gas: 'methane',
-      unit: 'ppm',
-      profile: 'methane-ppm',
-      interval: '1h',
-    }));
-    sites[id] = { id, type: 'station', sensors };
-  }
   const cfg = await writeConfigDir({
     mqttUrl: broker.url,
     influxUrl: influx.url,
     database: db,
-    profiles: {
-      'methane-ppm': { unit: 'ppm', range: [0, 100_000], setpoints: { hi: { value: 5000, priority: 'high' } } },
-    },
-    sites,
+    ...loadFleet(SITES, SENSORS),
     main,
   });
   dirs.push(cfg);
@@ -87,36 +72,7 @@ function stream(seed: number, onPublish: () => void) {
 /** Every reading sent is in InfluxDB once, with its timestamp and value, in the sensor's order. */
 async function expectAllStored(db: string, result: RunResult): Promise<void> {
   expect(result).toMatchObject({ published: READINGS, readings: READINGS, failed: 0, unacknowledged: 0 });
-  // Wait for all of them, or until the count stops moving: then the comparison says what is missing.
-  let last = -1;
-  let movedAt = performance.now();
-  await waitFor(
-    async () => {
-      const n = await influx.count(db, 'reading');
-      if (n !== last) [last, movedAt] = [n, performance.now()];
-      return n >= READINGS || performance.now() - movedAt > 5000;
-    },
-    { timeout: 60_000, interval: 250, message: `${READINGS} readings in ${db}` },
-  );
-  const want = bySeries(result.messages);
-  const have = new Map<string, Array<[number, number]>>();
-  for (const row of await influx.query('SELECT value FROM reading GROUP BY site, sensor', db)) {
-    const key = `${row.site}/${row.sensor}`;
-    have.set(key, [...(have.get(key) ?? []), [row.time as number, row.value as number]]);
-  }
-  expect([...have.values()].reduce((n, l) => n + l.length, 0)).toBe(READINGS);
-  expect([...have.keys()].sort()).toEqual([...want.keys()].sort());
-  for (const [key, list] of want) expect(have.get(key), key).toEqual(list);
-}
-
-function bySeries(messages: PublishedMessage[]): Map<string, Array<[number, number]>> {
-  const out = new Map<string, Array<[number, number]>>();
-  for (const m of messages)
-    for (const r of m.readings) {
-      const key = `${m.site}/${m.sensor}`;
-      out.set(key, [...(out.get(key) ?? []), [r.ts as number, r.value]]);
-    }
-  return out;
+  await expectStored(influx, db, result.messages, READINGS);
 }
 
 async function ready(port: number): Promise<void> {
