@@ -412,7 +412,8 @@ export type NotifyConfig = z.output<typeof Notify>;
 function checkNotifyRefs(raw: unknown, ctx: z.RefinementCtx): void {
   const n = (raw ?? {}) as Record<string, unknown>;
   const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-  const field = (v: unknown, k: string): unknown => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined);
+  const field = (v: unknown, k: string): unknown =>
+    v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
   const names = new Map<string, number>();
   list(n.channels).forEach((c, i) => {
     const name = field(c, 'name');

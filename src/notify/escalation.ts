@@ -6,11 +6,14 @@
  * | an alarm is raised (not shelved, not suppressed)  | contact person 1; due again after their escalateAfter |
  * | due, still active and unacknowledged              | `escalated` event to person k+1 and contact them  |
  * | due, and person k is the last of the chain        | `escalated` (a reminder) to the last person, again after their escalateAfter |
- * | acked, cleared, shelved, suppressed or closed     | stop                                              |
+ * | cleared, unacknowledged                           | pause; raised again → carry on with the same schedule |
+ * | acked, shelved, suppressed or closed              | stop                                              |
  * | unshelved / unsuppressed while active and unacked | start again from person 1                         |
  *
- * A cleared alarm stops climbing: the hazard is gone and the `cleared` event is routed; waking
- * the next person for it would only teach them to ignore the chain (EEMUA 191).
+ * A cleared alarm pauses: the hazard is gone and the `cleared` event is routed; waking the next
+ * person for it would only teach them to ignore the chain (EEMUA 191). If it is raised again
+ * before anyone acknowledged it, the chain carries on where it was — a flapping alarm that nobody
+ * answers still climbs.
  *
  * After a restart nothing is in memory: each standing alarm's place in the chain is derived from
  * its `raisedAt` and the chain, and the journal tells whether that person was already reached —
@@ -41,7 +44,10 @@ interface Tracked {
   raisedAt: string;
   /** Index of the last person contacted. */
   step: number;
-  timer: Timer;
+  /** When the next step falls due (daemon time). */
+  dueAt: number;
+  /** Undefined while paused: cleared but not acknowledged. */
+  timer: Timer | undefined;
 }
 
 /** The comment of `notified` events the escalation records, so a restart can find them. */
@@ -60,31 +66,56 @@ export class Escalator {
     this.priorities = p;
   }
 
-  /** Pick up every standing alarm where the chain says it should be now. */
+  /**
+   * Pick up every standing alarm where the chain says it should be now. Deferred to a microtask so
+   * that the `escalated` events it may record go out after the caller has finished wiring (the
+   * composition root starts the MQTT client right after, which queues them until connected).
+   */
   start(): void {
     this.stopped = false;
-    for (const r of this.deps.alarms.list()) if (this.eligible(r) && !this.tracked.has(r.id)) this.resume(r);
+    queueMicrotask(() => {
+      if (this.stopped) return;
+      const standing = this.deps.alarms.list().filter((r) => this.eligible(r) && !this.tracked.has(r.id));
+      if (standing.length === 0) return;
+      // One pass over the journal for all of them, not one per alarm: a flood can leave thousands.
+      const notices = new Map<string, AlarmEvent[]>();
+      for (const e of this.deps.alarms.history({ limit: Number.POSITIVE_INFINITY }))
+        if (isOurs(e)) {
+          const list = notices.get(e.alarm.id);
+          if (list) list.push(e);
+          else notices.set(e.alarm.id, [e]);
+        }
+      for (const r of standing) this.resume(r, notices.get(r.id) ?? []);
+    });
   }
 
   stop(): void {
     this.stopped = true;
-    for (const t of this.tracked.values()) t.timer.cancel();
+    for (const t of this.tracked.values()) t.timer?.cancel();
     this.tracked.clear();
   }
 
-  /** Alarms currently climbing a chain, with the index of the last person contacted. */
+  /** Alarms currently climbing a chain (not paused), with the index of the last person contacted. */
   active(): Map<string, number> {
-    return new Map([...this.tracked].map(([id, t]) => [id, t.step]));
+    return new Map([...this.tracked].filter(([, t]) => t.timer).map(([id, t]) => [id, t.step]));
   }
 
   onEvent(e: AlarmEvent): void {
     if (this.stopped || e.type === 'notified' || e.type === 'escalated' || e.type === 'flood') return;
     const r = e.alarm;
     if (!this.eligible(r)) {
-      this.cancel(r.id);
+      const t = this.tracked.get(r.id);
+      // Cleared but unacknowledged: pause, so that if it comes back still unacknowledged the chain
+      // goes on from where it was instead of starting over at a person who did not answer.
+      if (t && e.type === 'cleared' && r.state === 'cleared_unacked' && !r.shelved && !r.suppressed) {
+        t.timer?.cancel();
+        t.timer = undefined;
+      } else this.cancel(r.id);
       return;
     }
-    if (e.type === 'raised' || e.type === 'unshelved' || e.type === 'unsuppressed') {
+    const paused = this.tracked.get(r.id);
+    if (e.type === 'raised' && paused && !paused.timer) this.carryOn(r, e, paused);
+    else if (e.type === 'raised' || e.type === 'unshelved' || e.type === 'unsuppressed') {
       if (e.type === 'raised') this.cancel(r.id);
       if (!this.tracked.has(r.id)) this.begin(r, e);
     } else if (!this.tracked.has(r.id)) {
@@ -92,7 +123,13 @@ export class Escalator {
       // and the config changed): resume where the chain says. Deferred so that the notice it may
       // record is not emitted inside the transition being fanned out.
       queueMicrotask(() => {
-        if (!this.stopped && !this.tracked.has(r.id) && this.eligible(r)) this.resume(r);
+        if (this.stopped || this.tracked.has(r.id) || !this.eligible(r)) return;
+        const since = Date.parse(r.raisedAt as string);
+        const history = this.deps.alarms.history({ site: r.site, sensor: r.sensor, since, limit: 10_000 });
+        this.resume(
+          r,
+          history.filter((e) => e.alarm.id === r.id && isOurs(e)),
+        );
       });
     }
   }
@@ -106,8 +143,20 @@ export class Escalator {
   private cancel(id: string): void {
     const t = this.tracked.get(id);
     if (!t) return;
-    t.timer.cancel();
+    t.timer?.cancel();
     this.tracked.delete(id);
+  }
+
+  /**
+   * Raised again without an acknowledgement since it cleared: tell the person who has it now, and
+   * keep the original schedule — at once to the next person if their time already ran out.
+   */
+  private carryOn(r: AlarmRecord, event: AlarmEvent, t: Tracked): void {
+    const site = this.deps.sites().get(r.site) as SiteDef;
+    const step = Math.min(t.step, site.responsible.length - 1);
+    t.raisedAt = r.raisedAt as string;
+    this.contact(site, step, event, step === 0 ? 'first' : 'escalated', undefined);
+    this.track(r, step, t.dueAt - this.deps.clock.now());
   }
 
   private begin(r: AlarmRecord, event: AlarmEvent): void {
@@ -119,8 +168,9 @@ export class Escalator {
   }
 
   private track(r: AlarmRecord, step: number, dueIn: number): void {
-    const timer = this.deps.clock.setTimeout(() => this.due(r.id), Math.max(1, dueIn));
-    this.tracked.set(r.id, { raisedAt: r.raisedAt as string, step, timer });
+    const wait = Math.max(1, dueIn);
+    const timer = this.deps.clock.setTimeout(() => this.due(r.id), wait);
+    this.tracked.set(r.id, { raisedAt: r.raisedAt as string, step, dueAt: this.deps.clock.now() + wait, timer });
   }
 
   private due(id: string): void {
@@ -186,7 +236,7 @@ export class Escalator {
    * Take up a standing alarm nobody is following (start, or missed events): the person due now by
    * `raisedAt` and the chain; contacted at once unless the journal shows they already were.
    */
-  private resume(r: AlarmRecord): void {
+  private resume(r: AlarmRecord, notices: readonly AlarmEvent[]): void {
     const site = this.deps.sites().get(r.site);
     const chain = site?.responsible ?? [];
     if (!site || chain.length === 0) return;
@@ -204,7 +254,7 @@ export class Escalator {
       const every = (chain[k] as (typeof chain)[number]).escalateAfter;
       nextAt += (Math.floor((elapsed - nextAt) / every) + 1) * every;
     }
-    if (this.reached(r, chain) < k) {
+    if (reached(r, chain, notices) < k) {
       const person = chain[k] as (typeof chain)[number];
       const at = new Date(now).toISOString();
       let event: AlarmEvent = { type: 'raised', at: r.raisedAt as string, alarm: r };
@@ -218,18 +268,22 @@ export class Escalator {
     }
     this.track(r, k, t0 + nextAt - now);
   }
+}
 
-  /** Index of the furthest person of the chain the journal shows as reached for this raise; -1 none. */
-  private reached(r: AlarmRecord, chain: readonly { name: string }[]): number {
-    const since = Date.parse(r.raisedAt as string);
-    let best = -1;
-    for (const e of this.deps.alarms.history({ site: r.site, sensor: r.sensor, since, limit: 10_000 })) {
-      if (e.alarm.id !== r.id || !e.operator) continue;
-      const ours = e.type === 'escalated' || (e.type === 'notified' && e.comment?.startsWith(ESCALATION_NOTICE));
-      if (!ours) continue;
-      const i = chain.findIndex((p) => p.name === e.operator);
-      if (i > best) best = i;
-    }
-    return best;
+/** An `escalated` event, or a `notified` one the escalation recorded (not a routed delivery). */
+function isOurs(e: AlarmEvent): boolean {
+  if (!e.operator) return false;
+  return e.type === 'escalated' || (e.type === 'notified' && (e.comment?.startsWith(ESCALATION_NOTICE) ?? false));
+}
+
+/** Index of the furthest person of the chain reached since this raise, by the journal's notices; -1 none. */
+function reached(r: AlarmRecord, chain: readonly { name: string }[], notices: readonly AlarmEvent[]): number {
+  const since = Date.parse(r.raisedAt as string);
+  let best = -1;
+  for (const e of notices) {
+    if (Date.parse(e.at) < since) continue;
+    const i = chain.findIndex((p) => p.name === e.operator);
+    if (i > best) best = i;
   }
+  return best;
 }

@@ -59,6 +59,9 @@ const VERB: Partial<Record<AlarmEvent['type'], string>> = {
   closed: 'Closed',
 };
 
+/** Ends every alarm message. */
+export const SIGNATURE = '— gaswatch';
+
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 /** "2026-11-28 16:00:00" in the zone (the machine's when undefined). */
@@ -107,13 +110,22 @@ export function alarmNotification(event: AlarmEvent, opts: RenderOptions, esc?: 
   const lines: string[] = [];
   if (esc) lines.push(escalationLine(esc));
   const ack = opts.consoleUrl ? `Acknowledge on the console: ${opts.consoleUrl}` : undefined;
-  const text = [title, a.message, ...lines, ...facts.map(([k, v]) => `${k}: ${v}`), ...(ack ? [ack] : [])].join('\n');
+  // The signature line doubles as the keyword a DingTalk/Feishu robot secured by keyword needs.
+  const text = [
+    title,
+    a.message,
+    ...lines,
+    ...facts.map(([k, v]) => `${k}: ${v}`),
+    ...(ack ? [ack] : []),
+    SIGNATURE,
+  ].join('\n');
   const md = [
     `### ${mdEscape(title)}`,
     `**${mdEscape(a.message)}**`,
     ...lines.map(mdEscape),
     ...facts.map(([k, v]) => `- ${k}: ${mdEscape(v)}`),
     ...(opts.consoleUrl ? [`[Acknowledge on the console](${opts.consoleUrl})`] : []),
+    SIGNATURE,
   ].join('\n\n');
   const payload: Record<string, unknown> = {
     type: 'alarm',

@@ -69,7 +69,7 @@ export function buildDailyReport(
   for (const id of [...sites.keys()].sort()) site(id);
 
   for (const e of engine.history({ since: from, limit: Number.POSITIVE_INFINITY })) {
-    if (Date.parse(e.at) >= now) continue;
+    if (Date.parse(e.at) > now) continue;
     const s = site(e.alarm.site);
     if (e.type === 'raised') {
       s.raised++;
@@ -144,8 +144,8 @@ export function reportNotification(report: DailyReport, timezone: string | undef
   );
   const list = (head: string, items: string[]) => {
     if (!items.length) return;
-    para(`  ${head} (${items.length}):`, `**${head} (${items.length})**`);
-    for (const item of items) para(`    - ${item}`, `- ${item}`);
+    text.push(`  ${head} (${items.length}):`, ...items.map((i) => `    - ${i}`));
+    md.push(`**${head} (${items.length})**\n${items.map((i) => `- ${i}`).join('\n')}`);
   };
   for (const s of report.sites) {
     if (isQuiet(s)) continue;

@@ -35,12 +35,18 @@ beforeEach(() => {
 });
 
 const last = (): Received => rx.requests.at(-1) as Received;
-const body = () => last().body as Record<string, never>;
+const body = () => last().body as Record<string, unknown>;
 
 describe('generic webhook', () => {
   it('POSTs the event exactly as on gaswatch/events, with title, text, site and extra headers', async () => {
     const ch = createChannel(
-      { name: 'scada', type: 'webhook', url: `${rx.url}/hook`, timeout: 2000, headers: { authorization: 'Bearer t0k' } },
+      {
+        name: 'scada',
+        type: 'webhook',
+        url: `${rx.url}/hook`,
+        timeout: 2000,
+        headers: { authorization: 'Bearer t0k' },
+      },
       deps,
     );
     await ch.send(raised);
@@ -59,6 +65,8 @@ describe('generic webhook', () => {
     // 08:00 UTC is 16:00 in Shanghai.
     expect(raised.text).toContain('Raised: 2026-11-28 16:00:00');
     expect(raised.text).toContain('Acknowledge on the console: https://gw.example');
+    // Robots secured by keyword accept messages containing it: every message ends with gaswatch.
+    expect(raised.text.endsWith('— gaswatch')).toBe(true);
   });
 
   it('adds the recipient and escalation step for an escalation', async () => {
@@ -106,7 +114,7 @@ describe('DingTalk robot', () => {
       markdown: { title: forZhao.title },
       at: { atMobiles: ['13900000002'], isAtAll: false },
     });
-    const text = (body() as { markdown: { text: string } }).markdown.text;
+    const text = (body() as unknown as { markdown: { text: string } }).markdown.text;
     expect(text).toContain('GD-12 methane 52.5 %LEL ≥ HiHi 40 %LEL');
     expect(text.endsWith('@13900000002')).toBe(true);
   });
@@ -121,7 +129,10 @@ describe('DingTalk robot', () => {
 
 describe('WeCom robot', () => {
   it('sends markdown, and text with mentioned_mobile_list when addressed to a person with a phone', async () => {
-    const ch = createChannel({ name: 'w', type: 'wecom', url: `${rx.url}/cgi-bin/webhook/send?key=k`, timeout: 2000 }, deps);
+    const ch = createChannel(
+      { name: 'w', type: 'wecom', url: `${rx.url}/cgi-bin/webhook/send?key=k`, timeout: 2000 },
+      deps,
+    );
     await ch.send(raised);
     expect(body()).toEqual({ msgtype: 'markdown', markdown: { content: raised.markdown } });
     await ch.send(forZhao);
@@ -142,7 +153,9 @@ describe('Feishu robot', () => {
       deps,
     );
     await ch.send(raised);
-    const b = body() as Record<string, unknown> & { card: { header: unknown; elements: { content: string }[] } };
+    const b = body() as unknown as Record<string, unknown> & {
+      card: { header: unknown; elements: { content: string }[] };
+    };
     const ts = Math.floor(clock.now() / 1000);
     expect(b.timestamp).toBe(String(ts));
     expect(b.sign).toBe(createHmac('sha256', `${ts}\n${secret}`).digest('base64'));

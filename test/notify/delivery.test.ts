@@ -29,7 +29,9 @@ const note = (priority: Notification['priority'], n: number): Notification => {
 };
 
 async function metric(m: ReturnType<typeof createMetrics>, channel: string, result: string): Promise<number> {
-  const v = (await m.notifications.get()).values.find((x) => x.labels.channel === channel && x.labels.result === result);
+  const v = (await m.notifications.get()).values.find(
+    (x) => x.labels.channel === channel && x.labels.result === result,
+  );
   return v?.value ?? 0;
 }
 
@@ -58,9 +60,12 @@ describe('backoff', () => {
 describe('delivery queue', () => {
   it('retries a receiver answering 500 until it answers 200, in order, and counts each attempt', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
-    const ch = createChannel({ name: 'scada', type: 'webhook', url: `${rx.url}/retry`, timeout: 2000 }, {
-      clock: systemClock,
-    });
+    const ch = createChannel(
+      { name: 'scada', type: 'webhook', url: `${rx.url}/retry`, timeout: 2000 },
+      {
+        clock: systemClock,
+      },
+    );
     const q = new DeliveryQueue(ch, { initialDelay: 20, maxDelay: 100, giveUpAfter: 60_000 }, 10, {
       clock: systemClock,
       logger: silentLogger(),
@@ -167,12 +172,10 @@ describe('delivery queue', () => {
       clock: new ManualClock(),
       logger: silentLogger(),
     });
-    const started = performance.now();
-    for (let i = 0; i < 1000; i++) q.enqueue(note('high', i));
-    const ms = performance.now() - started;
+    // Synchronous by type and by behaviour: a thousand messages queue behind one send that never ends.
+    const results = Array.from({ length: 1000 }, (_, i) => q.enqueue(note('high', i)));
+    expect(results.every((r) => r === undefined)).toBe(true);
     expect(q.size).toBe(1000);
     expect(ch.pending.length).toBe(1);
-    // Rendering aside, an enqueue is an array push: 1000 of them take well under 50 ms even here.
-    expect(ms).toBeLessThan(50);
   });
 });

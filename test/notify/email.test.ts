@@ -67,7 +67,7 @@ const config = (over: Partial<Extract<NotifyChannelConfig, { type: 'email' }>> =
     from: 'gaswatch <gaswatch@example.com>',
     to: ['ops@example.com', 'duty@example.com'],
     ...over,
-  }) as const;
+  }) as Extract<NotifyChannelConfig, { type: 'email' }>;
 
 const deps = { clock: new ManualClock() };
 const opts = { siteName: 'Zhangjiakou gas storage depot', timezone: 'Asia/Shanghai', consoleUrl: undefined };

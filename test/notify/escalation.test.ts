@@ -111,6 +111,25 @@ describe('escalation', () => {
     expect(r.notices('escalated')).toEqual(['escalated Zhao Min not acknowledged by Li Wei within 5 min']);
   });
 
+  it('a flapping alarm nobody acknowledges still climbs: a re-raise carries on the schedule', () => {
+    const r = rig(chainSites(), notify({ escalation: { channels: ['scada'], priorities: ['high'] } }));
+    const HI = 'zjk-depot/GD-12/hi';
+    r.gas(10_000); // 22.7 %LEL: hi only, not latched
+    r.clock.advance(2 * MIN);
+    r.gas(0); // cleared, unacknowledged: paused
+    expect(r.notifier.escalating().has(HI)).toBe(false);
+    r.clock.advance(4 * MIN);
+    expect(r.notices('escalated')).toEqual([]);
+    r.gas(10_000); // back at 6 min, still unacknowledged: Li Wei's 5 minutes ran out at 5
+    r.clock.advance(1);
+    expect(r.notices('escalated')).toEqual(['escalated Zhao Min not acknowledged by Li Wei within 5 min']);
+    // Once acknowledged, a new raise starts over with the first person.
+    r.engine.ack(HI, 'wang', null);
+    r.gas(0);
+    r.gas(10_000);
+    expect(r.notifier.escalating().get(HI)).toBe(0);
+  });
+
   it('resumes after a restart: the person due now is contacted once, the journal prevents repeats', async () => {
     const a = rig(chainSites(), notify());
     a.gas(LEAK);
@@ -119,6 +138,7 @@ describe('escalation', () => {
     // Down for 7 minutes: Zhao Min fell due at 5 min while nobody was running.
     a.clock.advance(7 * MIN);
     const b = rig(chainSites(), notify(), { clock: a.clock, restore: { book: a.book(), journal: a.events } });
+    await Promise.resolve(); // the escalator resumes once start() has returned
     const fresh = () => b.events.slice(a.events.length);
     expect(fresh().map((e) => `${e.type} ${e.operator} ${e.comment}`)).toEqual([
       'escalated Zhao Min not acknowledged within 7 min (escalation resumed after a restart)',
@@ -131,6 +151,7 @@ describe('escalation', () => {
     a.clock.advance(MIN);
     const sent = rx.requests.length;
     const c = rig(chainSites(), notify(), { clock: a.clock, restore: { book: b.book(), journal: b.events } });
+    await Promise.resolve();
     const before = c.events.length;
     expect(c.notifier.escalating().get(HIHI)).toBe(1);
     a.clock.advance(12 * MIN - 1);

@@ -40,6 +40,6 @@ export const CHAIN_DEPOT = {
   ],
 };
 
-export function chainSites(responsible = CHAIN_DEPOT.responsible) {
+export function chainSites(responsible: Record<string, unknown>[] = CHAIN_DEPOT.responsible) {
   return sitesFrom(GAS_PROFILES, [{ ...CHAIN_DEPOT, responsible }]);
 }

@@ -68,7 +68,15 @@ export function notifyRig(
     metrics,
     book: () => saved,
     gas(ppm, sensor = 'GD-12') {
-      engine.handle({ site: 'zjk-depot', sensor, value: ppm, ts: clock.now(), unit: 'ppm', status: 'ok', configured: true });
+      engine.handle({
+        site: 'zjk-depot',
+        sensor,
+        value: ppm,
+        ts: clock.now(),
+        unit: 'ppm',
+        status: 'ok',
+        configured: true,
+      });
     },
     notices: (type) =>
       events

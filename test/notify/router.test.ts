@@ -96,7 +96,7 @@ describe('notifier routing with the engine', () => {
     expect(r.notifier.escalating().size).toBe(0);
     r.clock.advance(30 * 60_000);
     expect(r.notices('escalated')).toEqual([]);
-    // The control: a third detector, neither shelved nor suppressed, gets through the same route.
+    // The control: once unshelved, the same alarm climbs the chain (the route does not list unshelved).
     r.engine.unshelve('zjk-depot/GD-12/hihi', 'wang');
     await waitFor(() => rx.requests.length === 1, { message: 'the unshelved alarm escalates' });
     expect(paths()).toEqual(['/scada [CRITICAL] For Li Wei: zjk-depot GD-12 hihi']);
