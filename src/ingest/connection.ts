@@ -92,6 +92,9 @@ export class MqttConnection {
       connectTimeout: 10_000,
       keepalive: 30,
       resubscribe: false,
+      // A refused CONNECT (broker restarting, credentials being rotated) is retried with backoff
+      // like a lost connection: a monitor must not give up.
+      reconnectOnConnackError: true,
       will: { topic: o.statusTopic, payload: Buffer.from(o.offlinePayload), qos: 1, retain: true },
       ...(o.username !== undefined ? { username: o.username } : {}),
       ...(o.password !== undefined ? { password: o.password } : {}),
@@ -112,7 +115,19 @@ export class MqttConnection {
       client.options.reconnectPeriod = BACKOFF_MIN + randomInt(0, this.backoff);
       this.backoff = Math.min(BACKOFF_MAX, this.backoff * 2);
     });
-    client.on('error', (err) => this.deps.logger.error({ err: err.message, url: o.url }, 'MQTT error'));
+    client.on('error', (err) => {
+      const code = (err as { code?: unknown }).code;
+      // A broker without MQTT 5 refuses the CONNECT (3.1.1 return code 1, MQTT 5 reason 0x84):
+      // fall back to 3.1.1 rather than retrying for ever. Flow control then rests on the broker's
+      // in-flight window (docs/broker.md).
+      if (client.options.protocolVersion === 5 && (code === 1 || code === 0x84)) {
+        this.deps.logger.warn({ url: o.url }, 'the broker does not speak MQTT 5; using MQTT 3.1.1');
+        client.options.protocolVersion = 4;
+        delete client.options.properties;
+        return;
+      }
+      this.deps.logger.error({ err: err.message, url: o.url }, 'MQTT error');
+    });
     await new Promise<void>((resolve, reject) => {
       const timer = this.deps.clock.setTimeout(
         () => reject(new Error(`MQTT broker ${o.url} not reachable within ${timeoutMs} ms`)),
