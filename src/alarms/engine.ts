@@ -10,7 +10,6 @@ import type { SensorDef, SiteDef } from '../domain/sensor.js';
 import { inMaintenance } from '../domain/sensor.js';
 import {
   type AlarmEvent,
-  type AlarmEventType,
   type AlarmRecord,
   type AlarmState,
   alarmId,
@@ -26,23 +25,12 @@ import { evaluateRoc, pushSample, type RocSample } from '../evaluate/roc.js';
 import type { AlarmsApi, CommandResult, SensorSnapshot, SensorsApi } from '../http/ports.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import { AlarmBook, type AlarmEntry, type HandleResult, type HistoryQuery, NOTHING } from './book.js';
+import { conditionExists, conditionPriority, faultReason } from './conditions.js';
 import { type Described, describeFault, describeLevel, describeRoc, describeStale } from './describe.js';
 import { type AlarmHealth, FloodTracker, noteRaise, refreshChatter } from './health.js';
 import { isStanding, step } from './machine.js';
 import { Trend } from './trend.js';
-
-/** What the book keeps of one alarm. */
-export interface AlarmEntry {
-  record: AlarmRecord;
-  /** The process condition as last evaluated. */
-  cond: boolean;
-  latch: boolean;
-  realarmAfter: number | null;
-  /** Daemon time of the last announcement (raise or re-alarm), for `realarmAfter`. */
-  lastAnnounced: number;
-  /** Daemon times of recent raises, for chattering. */
-  raises: number[];
-}
 
 interface SensorRuntime {
   site: string;
@@ -71,11 +59,7 @@ export interface EngineDeps {
   startupGrace: number;
 }
 
-export interface HandleResult {
-  events: AlarmEvent[];
-  /** Resolves when the events and book are durable; undefined when nothing changed. */
-  durable: Promise<void> | undefined;
-}
+export type { AlarmEntry, HandleResult } from './book.js';
 
 const CHATTER_WINDOW = 60_000;
 /** Undeclared sensors tracked for the sensor view at most. */
@@ -84,23 +68,20 @@ const MAX_UNCONFIGURED = 10_000;
 export class AlarmEngine implements AlarmsApi {
   private sites = new Map<string, SiteDef>();
   private readonly runtimes = new Map<string, SensorRuntime>();
-  private readonly book = new Map<string, AlarmEntry>();
+  private readonly book: AlarmBook;
   private readonly pendingDelays = new Set<SensorRuntime>();
-  private readonly journal: AlarmEvent[] = [];
-  private readonly journalMax = 10_000;
   private readonly flood = new FloodTracker();
-  private batch: AlarmEvent[] | null = null;
   private unconfigured = 0;
-  private bookDirty = false;
 
-  constructor(private readonly deps: EngineDeps) {}
+  constructor(private readonly deps: EngineDeps) {
+    this.book = new AlarmBook({ sink: deps.sink, persist: deps.persist, onRecord: deps.onRecord });
+  }
 
   // ------------------------------------------------------------------ config and restore
 
   /** Install the book restored from disk (before the first config). */
   restore(entries: AlarmEntry[], journal: AlarmEvent[]): void {
-    for (const e of entries) this.book.set(e.record.id, e);
-    this.journal.push(...journal.slice(-this.journalMax));
+    this.book.restore(entries, journal);
   }
 
   /**
@@ -109,7 +90,7 @@ export class AlarmEngine implements AlarmsApi {
    */
   applyConfig(sites: Map<string, SiteDef>): HandleResult {
     const now = this.deps.clock.now();
-    return this.transact(() => {
+    return this.book.transact(() => {
       this.sites = sites;
       for (const site of sites.values())
         for (const def of site.sensors.values()) {
@@ -159,13 +140,13 @@ export class AlarmEngine implements AlarmsApi {
       // Stored but not evaluated (SPEC §2). The sensor is alive, though: it is not stale.
       rt.lastValidAt = now;
       if (!this.book.get(alarmId(rt.site, rt.sensor, 'stale'))?.cond) return NOTHING;
-      return this.transact(() =>
+      return this.book.transact(() =>
         this.setCondition(rt, def, 'stale', false, def.stalePriority, false, null, () =>
           describeStale(def, null, reading.value),
         ),
       );
     }
-    return this.transact(() => this.evaluate(rt, def, reading, now));
+    return this.book.transact(() => this.evaluate(rt, def, reading, now));
   }
 
   /**
@@ -178,7 +159,7 @@ export class AlarmEngine implements AlarmsApi {
   private late(rt: SensorRuntime, r: Reading): HandleResult {
     const def = rt.def;
     if (!def || r.status !== 'ok' || faultReason(def, r) !== null) return NOTHING;
-    return this.transact(() => {
+    return this.book.transact(() => {
       for (const sp of def.setpoints) {
         if (sp.onDelay > 0 || levelZone(sp, r.value) !== 'past' || rt.levels.get(sp.condition)?.active) continue;
         rt.levels.set(sp.condition, { active: true, onSince: null, offSince: null });
@@ -227,7 +208,7 @@ export class AlarmEngine implements AlarmsApi {
   /** Delays, stale sensors, shelve expiry, re-alarm, chattering and flood decay. Call every second. */
   tick(): HandleResult {
     const now = this.deps.clock.now();
-    return this.transact(() => {
+    return this.book.transact(() => {
       for (const rt of this.pendingDelays) {
         const def = rt.def;
         let pending = false;
@@ -254,7 +235,7 @@ export class AlarmEngine implements AlarmsApi {
           );
       }
       for (const entry of this.book.values()) this.tickEntry(entry, now);
-      for (const e of this.flood.decay(now)) this.emit(e.type, e.record, now);
+      for (const e of this.flood.decay(now)) this.book.emit(e.type, e.record, now);
     });
   }
 
@@ -263,16 +244,16 @@ export class AlarmEngine implements AlarmsApi {
     if (r.shelved && r.shelvedUntil && Date.parse(r.shelvedUntil) <= now) {
       r.shelved = false;
       r.shelvedBy = r.shelvedUntil = r.shelveReason = null;
-      this.emit('unshelved', r, now, 'system', 'shelve expired');
+      this.book.emit('unshelved', r, now, 'system', 'shelve expired');
     }
     if (r.state === 'active_unacked' && entry.realarmAfter && now - entry.lastAnnounced >= entry.realarmAfter) {
       entry.lastAnnounced = now;
-      this.emit('realarmed', r, now);
+      this.book.emit('realarmed', r, now);
     }
-    if (refreshChatter(entry, now, CHATTER_WINDOW)) this.emit('chattering', r, now);
+    if (refreshChatter(entry, now, CHATTER_WINDOW)) this.book.emit('chattering', r, now);
     const def = this.sites.get(r.site)?.sensors.get(r.sensor);
     if (def) this.refreshSuppression(entry, def, now);
-    if (!isStanding(r.state) && !r.shelved) this.drop(entry);
+    this.book.settle(entry);
   }
 
   /**
@@ -288,13 +269,12 @@ export class AlarmEngine implements AlarmsApi {
     value: number | null = null,
   ): HandleResult {
     const now = this.deps.clock.now();
-    return this.transact(() => {
+    return this.book.transact(() => {
       const id = alarmId(SYSTEM_SITE, name, 'system');
       let entry = this.book.get(id);
       if (!entry) {
         if (!active) return;
-        entry = this.newEntry(id, { site: SYSTEM_SITE, sensor: name }, 'system', priority);
-        this.book.set(id, entry);
+        entry = this.book.open(id, SYSTEM_SITE, name, 'system', priority);
       }
       const res = step({ state: entry.record.state, cond: entry.cond }, { type: 'condition', active, latch: false });
       entry.cond = res.next.cond;
@@ -307,8 +287,8 @@ export class AlarmEngine implements AlarmsApi {
       } else if (res.transition === 'cleared') r.clearedAt = new Date(now).toISOString();
       else if (active) Object.assign(r, { message, value }); // the latest count, for the console
       r.state = res.next.state;
-      if (res.transition) this.emit(res.transition, r, now);
-      if (!isStanding(r.state) && !r.shelved) this.drop(entry);
+      if (res.transition) this.book.emit(res.transition, r, now);
+      this.book.settle(entry);
     });
   }
 
@@ -321,7 +301,7 @@ export class AlarmEngine implements AlarmsApi {
     const entry = this.book.get(id);
     if (!entry) return false;
     const now = this.deps.clock.now();
-    const result = this.transact(() => this.emit(type, entry.record, now, to, detail));
+    const result = this.book.transact(() => this.book.emit(type, entry.record, now, to, detail));
     void result.durable?.catch((err) => this.deps.logger.error({ err }, 'persisting a notice failed'));
     return true;
   }
@@ -339,15 +319,15 @@ export class AlarmEngine implements AlarmsApi {
         code: 'invalid_state',
         message: `alarm ${id} is ${entry.record.state}: nothing to acknowledge`,
       };
-    const result = this.transact(() => {
+    const result = this.book.transact(() => {
       const r = entry.record;
       r.state = res.next.state;
       r.ackedAt = new Date(now).toISOString();
       r.ackedBy = operator;
       r.comment = comment;
       if (r.state === 'normal' && r.clearedAt === null) r.clearedAt = r.ackedAt;
-      this.emit('acked', r, now, operator, comment);
-      if (!isStanding(r.state) && !r.shelved) this.drop(entry);
+      this.book.emit('acked', r, now, operator, comment);
+      this.book.settle(entry);
     });
     void result.durable?.catch((err) => this.deps.logger.error({ err }, 'persisting an ack failed'));
     return { ok: true, alarm: { ...entry.record } };
@@ -359,13 +339,13 @@ export class AlarmEngine implements AlarmsApi {
       return { ok: false, code: 'bad_request', message: 'minutes must be between 1 and 10080 (7 days)' };
     const entry = this.book.get(id) ?? this.normalEntry(id);
     if (!entry) return { ok: false, code: 'not_found', message: `no alarm ${id} in the config` };
-    const result = this.transact(() => {
+    const result = this.book.transact(() => {
       const r = entry.record;
       r.shelved = true;
       r.shelvedBy = operator;
       r.shelvedUntil = new Date(now + minutes * 60_000).toISOString();
       r.shelveReason = reason;
-      this.emit('shelved', r, now, operator, reason);
+      this.book.emit('shelved', r, now, operator, reason);
     });
     void result.durable?.catch((err) => this.deps.logger.error({ err }, 'persisting a shelve failed'));
     return { ok: true, alarm: { ...entry.record } };
@@ -376,12 +356,12 @@ export class AlarmEngine implements AlarmsApi {
     const entry = this.book.get(id);
     if (!entry) return this.missing(id, 'it is not shelved');
     if (!entry.record.shelved) return { ok: false, code: 'invalid_state', message: `alarm ${id} is not shelved` };
-    const result = this.transact(() => {
+    const result = this.book.transact(() => {
       const r = entry.record;
       r.shelved = false;
       r.shelvedBy = r.shelvedUntil = r.shelveReason = null;
-      this.emit('unshelved', r, now, operator, null);
-      if (!isStanding(r.state)) this.drop(entry);
+      this.book.emit('unshelved', r, now, operator, null);
+      this.book.settle(entry);
     });
     void result.durable?.catch((err) => this.deps.logger.error({ err }, 'persisting an unshelve failed'));
     return { ok: true, alarm: { ...entry.record } };
@@ -394,9 +374,7 @@ export class AlarmEngine implements AlarmsApi {
   private normalEntry(id: string): AlarmEntry | undefined {
     const known = this.known(id);
     if (!known) return undefined;
-    const entry = this.newEntry(id, known, known.condition, known.priority);
-    this.book.set(id, entry);
-    return entry;
+    return this.book.open(id, known.site, known.sensor, known.condition, known.priority);
   }
 
   /** The refusal for a command on an alarm that is not in the book: known but normal, or unknown. */
@@ -413,46 +391,21 @@ export class AlarmEngine implements AlarmsApi {
     const def = this.sites.get(site)?.sensors.get(sensor);
     if (!def || !conditionExists(def, condition)) return undefined;
     const c = condition as Condition;
-    const priority =
-      c === 'fault'
-        ? def.faultPriority
-        : c === 'stale'
-          ? def.stalePriority
-          : c === 'roc'
-            ? (def.roc?.priority ?? 'high')
-            : (def.setpoints.find((s) => s.condition === c)?.priority ?? 'high');
+    const priority = conditionPriority(def, c);
     return { site, sensor, condition: c, priority };
   }
 
   list(filter?: { states?: AlarmState[] }): AlarmRecord[] {
-    const states = filter?.states;
-    const out: AlarmRecord[] = [];
-    for (const e of this.book.values())
-      if (isStanding(e.record.state) && (!states || states.includes(e.record.state))) out.push({ ...e.record });
-    // Most urgent first, then newest: the order an operator works through them.
-    return out.sort(
-      (a, b) =>
-        PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || (b.raisedAt ?? '').localeCompare(a.raisedAt ?? ''),
-    );
+    return this.book.list(filter);
   }
 
-  history(q: { limit?: number; site?: string; sensor?: string; type?: string; since?: number } = {}): AlarmEvent[] {
-    const out: AlarmEvent[] = [];
-    const limit = q.limit ?? 500;
-    for (let i = this.journal.length - 1; i >= 0 && out.length < limit; i--) {
-      const e = this.journal[i] as AlarmEvent;
-      if (q.site && e.alarm.site !== q.site) continue;
-      if (q.sensor && e.alarm.sensor !== q.sensor) continue;
-      if (q.type && e.type !== q.type) continue;
-      if (q.since !== undefined && Date.parse(e.at) < q.since) break;
-      out.push(e);
-    }
-    return out;
+  history(q?: HistoryQuery): AlarmEvent[] {
+    return this.book.history(q);
   }
 
   /** Every entry of the book, for persistence. */
   entries(): AlarmEntry[] {
-    return [...this.book.values()];
+    return this.book.all();
   }
 
   health(): AlarmHealth {
@@ -567,15 +520,14 @@ export class AlarmEngine implements AlarmsApi {
     let entry = this.book.get(id);
     if (!entry) {
       if (!active) return;
-      entry = this.newEntry(id, rt, condition, priority);
-      this.book.set(id, entry);
+      entry = this.book.open(id, rt.site, rt.sensor, condition, priority);
     }
     const res = step({ state: entry.record.state, cond: entry.cond }, { type: 'condition', active, latch });
     entry.cond = res.next.cond;
     entry.latch = latch;
     entry.realarmAfter = realarmAfter;
     if (!res.transition) {
-      if (!isStanding(entry.record.state) && !entry.record.shelved) this.drop(entry);
+      this.book.settle(entry);
       return;
     }
     const now = this.deps.clock.now();
@@ -592,52 +544,14 @@ export class AlarmEngine implements AlarmsApi {
       r.clearedAt = r.ackedAt = r.ackedBy = r.comment = null;
       entry.lastAnnounced = now;
       this.refreshSuppression(entry, def, now);
-      this.emit('raised', r, now);
-      if (noteRaise(entry, now, CHATTER_WINDOW)) this.emit('chattering', r, now);
-      for (const e of this.flood.raised(r.site, now)) this.emit(e.type, e.record, now);
+      this.book.emit('raised', r, now);
+      if (noteRaise(entry, now, CHATTER_WINDOW)) this.book.emit('chattering', r, now);
+      for (const e of this.flood.raised(r.site, now)) this.book.emit(e.type, e.record, now);
     } else {
       r.clearedAt = new Date(now).toISOString();
-      this.emit('cleared', r, now);
+      this.book.emit('cleared', r, now);
     }
-    if (!isStanding(r.state) && !r.shelved) this.drop(entry);
-  }
-
-  private newEntry(
-    id: string,
-    rt: { site: string; sensor: string },
-    condition: AlarmRecord['condition'],
-    priority: Priority,
-  ): AlarmEntry {
-    return {
-      record: {
-        id,
-        site: rt.site,
-        sensor: rt.sensor,
-        condition,
-        priority,
-        state: 'normal',
-        shelved: false,
-        suppressed: false,
-        value: null,
-        threshold: null,
-        unit: null,
-        message: '',
-        raisedAt: null,
-        clearedAt: null,
-        ackedAt: null,
-        ackedBy: null,
-        comment: null,
-        chattering: false,
-        shelvedBy: null,
-        shelvedUntil: null,
-        shelveReason: null,
-      },
-      cond: false,
-      latch: false,
-      realarmAfter: null,
-      lastAnnounced: 0,
-      raises: [],
-    };
+    this.book.settle(entry);
   }
 
   private refreshSuppression(entry: AlarmEntry, def: SensorDef, now: number): void {
@@ -645,7 +559,7 @@ export class AlarmEngine implements AlarmsApi {
     if (suppressed === entry.record.suppressed) return;
     entry.record.suppressed = suppressed;
     if (isStanding(entry.record.state) || suppressed)
-      this.emit(suppressed ? 'suppressed' : 'unsuppressed', entry.record, now);
+      this.book.emit(suppressed ? 'suppressed' : 'unsuppressed', entry.record, now);
   }
 
   /** Close an alarm whose sensor or condition left the config. */
@@ -654,71 +568,10 @@ export class AlarmEngine implements AlarmsApi {
     r.state = 'normal';
     r.clearedAt ??= new Date(now).toISOString();
     r.shelved = false;
-    this.emit('closed', r, now, 'system', 'removed from config');
-    this.drop(entry);
-  }
-
-  private drop(entry: AlarmEntry): void {
-    if (this.book.get(entry.record.id) === entry) {
-      this.book.delete(entry.record.id);
-      this.bookDirty = true;
-    }
-  }
-
-  private emit(type: AlarmEventType, record: AlarmRecord, now: number, operator?: string, comment?: string | null) {
-    const event: AlarmEvent = { type, at: new Date(now).toISOString(), alarm: { ...record } };
-    if (operator !== undefined) event.operator = operator;
-    if (comment !== undefined) event.comment = comment;
-    this.bookDirty = true;
-    if (this.batch) this.batch.push(event);
-    else throw new Error('emit outside a transaction');
-  }
-
-  /** Run `fn`, then hand the events it produced to the sink and persistence as one batch. */
-  private transact(fn: () => void): HandleResult {
-    const outer = this.batch;
-    if (outer) {
-      fn();
-      return NOTHING;
-    }
-    const events: AlarmEvent[] = [];
-    this.batch = events;
-    try {
-      fn();
-    } finally {
-      this.batch = null;
-    }
-    if (events.length === 0 && !this.bookDirty) return NOTHING;
-    this.bookDirty = false;
-    for (const e of events) {
-      this.journal.push(e);
-      if (this.deps.onRecord && e.type !== 'flood') this.deps.onRecord(e.alarm);
-    }
-    if (this.journal.length > this.journalMax * 1.2) this.journal.splice(0, this.journal.length - this.journalMax);
-    if (events.length) this.deps.sink(events);
-    return { events, durable: this.deps.persist(this.entries(), events) };
+    this.book.emit('closed', r, now, 'system', 'removed from config');
+    this.book.remove(entry);
   }
 }
 
 /** The pseudo-site of alarms about gaswatch itself. */
 export const SYSTEM_SITE = '_gaswatch';
-
-const PRIORITY_RANK: Record<Priority, number> = { critical: 0, high: 1, medium: 2, low: 3 };
-
-const NOTHING: HandleResult = Object.freeze({ events: [], durable: undefined }) as HandleResult;
-
-function conditionExists(def: SensorDef, condition: string): boolean {
-  if (condition === 'fault' || condition === 'stale') return true;
-  if (condition === 'roc') return def.roc !== undefined;
-  return def.setpoints.some((s) => s.condition === condition);
-}
-
-/** Why a reading is a fault, or null (SPEC §2: out of range, non-finite, status fault, NAMUR NE43). */
-export function faultReason(def: SensorDef, r: Reading): string | null {
-  if (r.fault) return r.fault;
-  if (r.status === 'fault') return 'the sensor reports status fault';
-  if (!Number.isFinite(r.value)) return 'value is not a finite number';
-  if (def.range && (r.value < def.range[0] || r.value > def.range[1]))
-    return `value ${Number(r.value.toPrecision(6))} ${def.unit} outside range [${def.range[0]}, ${def.range[1]}] ${def.unit}`;
-  return null;
-}

@@ -1,0 +1,184 @@
+/**
+ * The alarm book: every alarm that is not `normal` (or is shelved), the journal of recent events,
+ * and the transaction that turns a burst of changes into one batch of events for the sink and one
+ * durable write. The engine decides; the book records.
+ */
+import type { AlarmEvent, AlarmEventType, AlarmRecord, AlarmState, Priority } from '../domain/types.js';
+import { isStanding } from './machine.js';
+
+/** What the book keeps of one alarm. */
+export interface AlarmEntry {
+  record: AlarmRecord;
+  /** The process condition as last evaluated. */
+  cond: boolean;
+  latch: boolean;
+  realarmAfter: number | null;
+  /** Daemon time of the last announcement (raise or re-alarm), for `realarmAfter`. */
+  lastAnnounced: number;
+  /** Daemon times of recent raises, for chattering. */
+  raises: number[];
+}
+
+export interface HandleResult {
+  events: AlarmEvent[];
+  /** Resolves when the events and book are durable; undefined when nothing changed. */
+  durable: Promise<void> | undefined;
+}
+
+export const NOTHING: HandleResult = Object.freeze({ events: [], durable: undefined }) as HandleResult;
+
+export interface BookDeps {
+  /** Receives every transition, in order. Must not throw (the bus logs listener failures). */
+  sink: (events: AlarmEvent[]) => void;
+  /** Persists the book and the events; resolves once durable. */
+  persist: (book: AlarmEntry[], events: AlarmEvent[]) => Promise<void>;
+  /** Published whenever a record changes (retained MQTT record). */
+  onRecord?: ((record: AlarmRecord) => void) | undefined;
+}
+
+export type HistoryQuery = { limit?: number; site?: string; sensor?: string; type?: string; since?: number };
+
+const PRIORITY_RANK: Record<Priority, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+const JOURNAL_MAX = 10_000;
+
+export class AlarmBook {
+  private readonly entries = new Map<string, AlarmEntry>();
+  private readonly journal: AlarmEvent[] = [];
+  private batch: AlarmEvent[] | null = null;
+  private dirty = false;
+
+  constructor(private readonly deps: BookDeps) {}
+
+  /** Install what was restored from disk. */
+  restore(entries: AlarmEntry[], journal: AlarmEvent[]): void {
+    for (const e of entries) this.entries.set(e.record.id, e);
+    this.journal.push(...journal.slice(-JOURNAL_MAX));
+  }
+
+  get(id: string): AlarmEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  /** A new entry in state normal, added to the book. */
+  open(id: string, site: string, sensor: string, condition: AlarmRecord['condition'], priority: Priority): AlarmEntry {
+    const entry: AlarmEntry = {
+      record: {
+        id,
+        site,
+        sensor,
+        condition,
+        priority,
+        state: 'normal',
+        shelved: false,
+        suppressed: false,
+        value: null,
+        threshold: null,
+        unit: null,
+        message: '',
+        raisedAt: null,
+        clearedAt: null,
+        ackedAt: null,
+        ackedBy: null,
+        comment: null,
+        chattering: false,
+        shelvedBy: null,
+        shelvedUntil: null,
+        shelveReason: null,
+      },
+      cond: false,
+      latch: false,
+      realarmAfter: null,
+      lastAnnounced: 0,
+      raises: [],
+    };
+    this.entries.set(id, entry);
+    return entry;
+  }
+
+  /** Remove the entry once it is normal and not shelved: the book holds only what needs attention. */
+  settle(entry: AlarmEntry): void {
+    if (isStanding(entry.record.state) || entry.record.shelved) return;
+    if (this.entries.get(entry.record.id) === entry) {
+      this.entries.delete(entry.record.id);
+      this.dirty = true;
+    }
+  }
+
+  /** Remove the entry whatever its state (its sensor or condition left the config). */
+  remove(entry: AlarmEntry): void {
+    if (this.entries.get(entry.record.id) === entry) {
+      this.entries.delete(entry.record.id);
+      this.dirty = true;
+    }
+  }
+
+  /** Record an event of `record` as it is now; only inside `transact`. */
+  emit(type: AlarmEventType, record: AlarmRecord, now: number, operator?: string, comment?: string | null): void {
+    const event: AlarmEvent = { type, at: new Date(now).toISOString(), alarm: { ...record } };
+    if (operator !== undefined) event.operator = operator;
+    if (comment !== undefined) event.comment = comment;
+    this.dirty = true;
+    if (!this.batch) throw new Error('emit outside a transaction');
+    this.batch.push(event);
+  }
+
+  /** Run `fn`, then hand the events it produced to the sink and persistence as one batch. */
+  transact(fn: () => void): HandleResult {
+    if (this.batch) {
+      fn();
+      return NOTHING;
+    }
+    const events: AlarmEvent[] = [];
+    this.batch = events;
+    try {
+      fn();
+    } finally {
+      this.batch = null;
+    }
+    if (events.length === 0 && !this.dirty) return NOTHING;
+    this.dirty = false;
+    for (const e of events) {
+      this.journal.push(e);
+      if (this.deps.onRecord && e.type !== 'flood') this.deps.onRecord(e.alarm);
+    }
+    if (this.journal.length > JOURNAL_MAX * 1.2) this.journal.splice(0, this.journal.length - JOURNAL_MAX);
+    if (events.length) this.deps.sink(events);
+    return { events, durable: this.deps.persist(this.all(), events) };
+  }
+
+  /** Every entry, for persistence and the periodic pass. */
+  all(): AlarmEntry[] {
+    return [...this.entries.values()];
+  }
+
+  values(): IterableIterator<AlarmEntry> {
+    return this.entries.values();
+  }
+
+  /** Standing alarms (not normal), most urgent first, then newest: the order an operator works through them. */
+  list(filter?: { states?: AlarmState[] }): AlarmRecord[] {
+    const states = filter?.states;
+    const out: AlarmRecord[] = [];
+    for (const e of this.entries.values())
+      if (isStanding(e.record.state) && (!states || states.includes(e.record.state))) out.push({ ...e.record });
+    return out.sort(
+      (a, b) =>
+        PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || (b.raisedAt ?? '').localeCompare(a.raisedAt ?? ''),
+    );
+  }
+
+  /** The journal, newest first. */
+  history(q: HistoryQuery = {}): AlarmEvent[] {
+    const out: AlarmEvent[] = [];
+    const limit = q.limit ?? 500;
+    for (let i = this.journal.length - 1; i >= 0 && out.length < limit; i--) {
+      const e = this.journal[i] as AlarmEvent;
+      if (q.site && e.alarm.site !== q.site) continue;
+      if (q.sensor && e.alarm.sensor !== q.sensor) continue;
+      if (q.type && e.type !== q.type) continue;
+      if (q.since !== undefined && Date.parse(e.at) < q.since) break;
+      out.push(e);
+    }
+    return out;
+  }
+}
