@@ -371,8 +371,9 @@ export class App {
     this.idleFlusher?.cancel();
     this.notifier?.stop();
     await this.http?.stop().catch((err) => log.error({ err }, 'HTTP stop failed'));
-    // Flush first so the pending PUBACKs go out before we disconnect.
-    await this.store?.flush().catch((err) => log.error({ err }, 'store flush failed'));
+    // Make what we hold durable first, so the pending PUBACKs go out before we disconnect. (Not
+    // flush(): a long spool backlog would hold the stop up; it is replayed after the next start.)
+    await this.store?.durable().catch((err) => log.error({ err }, 'store commit failed'));
     await this.book?.flush().catch((err) => log.error({ err }, 'alarm book flush failed'));
     this.brokerHealth?.stop();
     this.publisher?.stop();

@@ -73,6 +73,8 @@ export interface Store extends WritePort {
   stats(): StoreMetrics;
   /** Start committing the open batch now instead of at `flushInterval` (the stream went idle). */
   commitNow(): void;
+  /** Resolves once everything accepted so far is durable (InfluxDB or spool), without waiting for a replay. */
+  durable(): Promise<void>;
 }
 
 export interface StoreOptions {
@@ -167,6 +169,11 @@ class BatchingStore implements Store {
 
   commitNow(): void {
     if (this.state === 'started') this.batches.cut();
+  }
+
+  async durable(): Promise<void> {
+    this.batches.cut();
+    await this.batches.drain();
   }
 
   async flush(): Promise<void> {
