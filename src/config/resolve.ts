@@ -47,6 +47,7 @@ export function resolveSites(input: ResolveInput): { sites: Map<string, SiteDef>
 
   const sites = new Map<string, SiteDef>();
   const siteFiles = new Map<string, string>();
+  const shared = new Interner();
   for (const { file, site, sensorIndex } of input.sites) {
     const prev = siteFiles.get(site.id);
     if (prev !== undefined) {
@@ -72,7 +73,7 @@ export function resolveSites(input: ResolveInput): { sites: Map<string, SiteDef>
       const def = resolveSensor(sensorInput, site.id, sc, (path, message) =>
         issues.push({ file, path: at(...path), message }),
       );
-      if (def) sensors.set(sc.id, def);
+      if (def) sensors.set(sc.id, shared.intern(def));
     });
     site.maintenance.forEach((w, i) => {
       const times = { from: Date.parse(w.from), to: Date.parse(w.to) };
@@ -123,4 +124,27 @@ export function resolveSites(input: ResolveInput): { sites: Map<string, SiteDef>
     });
   }
   return { sites, issues };
+}
+
+/**
+ * Sensors of the same profile, unit and gas resolve to equal setpoints: share one copy. At 100k
+ * sensors this is most of the resolved config's memory. The defs are never mutated.
+ */
+class Interner {
+  private readonly setpoints = new Map<string, SensorDef['setpoints']>();
+  private readonly rocs = new Map<string, NonNullable<SensorDef['roc']>>();
+
+  intern(def: SensorDef): SensorDef {
+    const spKey = JSON.stringify(def.setpoints);
+    const sp = this.setpoints.get(spKey);
+    if (sp) def.setpoints = sp;
+    else this.setpoints.set(spKey, def.setpoints);
+    if (def.roc) {
+      const rocKey = JSON.stringify(def.roc);
+      const roc = this.rocs.get(rocKey);
+      if (roc) def.roc = roc;
+      else this.rocs.set(rocKey, def.roc);
+    }
+    return def;
+  }
 }
