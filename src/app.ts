@@ -355,6 +355,7 @@ export class App {
     live.alarmCounts = () => {
       const counts = new Map<string, { state: never; priority: never; count: number }>();
       for (const r of this.engine.list()) {
+        if (r.state === 'normal') continue; // listed only because shelved
         const key = `${r.state}/${r.priority}`;
         const c = counts.get(key) ?? { state: r.state as never, priority: r.priority as never, count: 0 };
         c.count++;

@@ -155,12 +155,18 @@ export class AlarmBook {
     return this.entries.values();
   }
 
-  /** Standing alarms (not normal), most urgent first, then newest: the order an operator works through them. */
+  /**
+   * Standing alarms (not normal) and shelved ones (a shelve stays visible until it ends, even while
+   * the alarm is normal), most urgent first, then newest: the order an operator works through them.
+   * With `states`, only alarms in those states.
+   */
   list(filter?: { states?: AlarmState[] }): AlarmRecord[] {
     const states = filter?.states;
     const out: AlarmRecord[] = [];
-    for (const e of this.entries.values())
-      if (isStanding(e.record.state) && (!states || states.includes(e.record.state))) out.push({ ...e.record });
+    for (const e of this.entries.values()) {
+      const r = e.record;
+      if (states ? states.includes(r.state) : isStanding(r.state) || r.shelved) out.push({ ...r });
+    }
     return out.sort(
       (a, b) =>
         PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || (b.raisedAt ?? '').localeCompare(a.raisedAt ?? ''),

@@ -360,7 +360,9 @@ describe('commands on alarms that are not standing', () => {
       ok: true,
       alarm: { state: 'normal', shelved: true, priority: 'high' },
     });
-    expect(rig.engine.list()).toEqual([]);
+    // The shelve stays visible while the alarm is normal.
+    expect(rig.engine.list()).toMatchObject([{ id: 'zjk-depot/GD-12/hi', state: 'normal', shelved: true }]);
+    expect(rig.engine.list({ states: ['active_unacked'] })).toEqual([]);
     rig.read('zjk-depot', 'GD-12', ppm(25));
     expect(rig.events.at(-1)).toMatchObject({ type: 'raised', alarm: { shelved: true, shelvedBy: 'wang' } });
   });
