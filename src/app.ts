@@ -202,6 +202,27 @@ export class App {
     );
     this.wireMetrics();
 
+    // The console and /readyz come up before the broker: with the broker down, operators must see why.
+    if (main.http.enabled) {
+      this.http = createHttpServer({
+        listen: this.opts.httpListen ?? main.http.listen,
+        alarms: this.engine,
+        sensors: this.engine.sensorsApi(),
+        live: {
+          onAlarmEvent: (fn) => this.bus.on('alarm', fn),
+          onReading: (fn) => this.bus.on('reading', fn),
+        },
+        health: { readiness: () => this.readiness() },
+        metrics: this.metrics,
+        operators: main.operators,
+        anonymousViewer: main.http.anonymousViewer,
+        logger: log,
+        clock: this.clock,
+      });
+      this.httpUrl = (await this.http.start()).url;
+      log.info({ url: this.httpUrl }, 'HTTP listening');
+    }
+
     try {
       await this.conn.start();
     } catch (err) {
@@ -234,25 +255,6 @@ export class App {
       this.receivedAtLastCheck = received;
     }, 20);
 
-    if (main.http.enabled) {
-      this.http = createHttpServer({
-        listen: this.opts.httpListen ?? main.http.listen,
-        alarms: this.engine,
-        sensors: this.engine.sensorsApi(),
-        live: {
-          onAlarmEvent: (fn) => this.bus.on('alarm', fn),
-          onReading: (fn) => this.bus.on('reading', fn),
-        },
-        health: { readiness: () => this.readiness() },
-        metrics: this.metrics,
-        operators: main.operators,
-        anonymousViewer: main.http.anonymousViewer,
-        logger: log,
-        clock: this.clock,
-      });
-      this.httpUrl = (await this.http.start()).url;
-      log.info({ url: this.httpUrl }, 'HTTP listening');
-    }
     this.watcher = new ConfigWatcher({
       file: this.opts.configFile,
       current: this.config,
