@@ -65,6 +65,7 @@ export class App {
   private ticker: Timer | undefined;
   private watcher: ConfigWatcher | undefined;
   private droppedSeen = 0;
+  private started = false;
   private spoolFull = false;
   private idleFlusher: Timer | undefined;
   private receivedAtLastCheck = 0;
@@ -262,6 +263,7 @@ export class App {
       logger: log.child({ module: 'config' }),
     });
     await this.watcher.start();
+    this.started = true;
     log.info(
       { sites: this.config.sites.size, sensors: countSensors(this.config), version: VERSION },
       'gaswatch running',
@@ -342,6 +344,7 @@ export class App {
   readiness(): { ready: boolean; reasons: string[] } {
     const reasons: string[] = [];
     if (!this.config) reasons.push('config not loaded');
+    else if (!this.started) reasons.push('starting');
     if (!this.conn?.connected) reasons.push('MQTT not connected');
     return { ready: reasons.length === 0, reasons };
   }

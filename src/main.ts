@@ -67,8 +67,21 @@ async function main(argv: string[]): Promise<number> {
 async function run(configFile: string): Promise<number> {
   const logger = createLogger();
   const app = new App({ configFile, logger });
+  // Signals are handled from the first moment: a SIGTERM while starting waits for the start to
+  // settle, then stops cleanly (status offline, nothing unacknowledged left durable-less).
+  const starting = app.start();
+  const stopped = waitForSignals(
+    {
+      stop: async () => {
+        await starting.catch(() => undefined);
+        await app.stop();
+      },
+      reload: () => app.reload(),
+    },
+    logger,
+  );
   try {
-    await app.start();
+    await starting;
   } catch (err) {
     if (err instanceof ConfigError) {
       for (const line of err.lines) process.stderr.write(`${line}\n`);
@@ -79,7 +92,7 @@ async function run(configFile: string): Promise<number> {
     await app.stop().catch(() => undefined);
     return 3;
   }
-  return waitForSignals(app, logger);
+  return stopped;
 }
 
 main(process.argv.slice(2)).then(
