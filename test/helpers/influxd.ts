@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './ports.js';
-import { StartError, spawnLogged, stopChild, waitReady } from './server-process.js';
+import { lifecycle, StartError, spawnLogged, waitReady } from './server-process.js';
 
 export const INFLUXD_BIN = process.env['INFLUXD_BIN'] ?? '/usr/bin/influxd';
 
@@ -84,24 +84,19 @@ export async function startInfluxd(): Promise<Influxd> {
   const logFile = path.join(dir, 'influxd.log');
   let port = 0;
   let rpcPort = 0;
-  let child: ChildProcess | undefined;
-  let removed = false;
 
   const ping = async (): Promise<boolean> => {
     const res = await fetch(`http://127.0.0.1:${port}/ping`, { signal: AbortSignal.timeout(1000) });
     return res.status === 204;
   };
 
-  const launch = async (): Promise<void> => {
+  const launch = async (): Promise<ChildProcess> => {
     await writeFile(confFile, config(dir, port, rpcPort));
-    child = spawnLogged(INFLUXD_BIN, ['run', '-config', confFile], logFile);
+    const child = spawnLogged(INFLUXD_BIN, ['run', '-config', confFile], logFile);
     await waitReady(`influxd on port ${port}`, child, logFile, ping, 30_000);
+    return child;
   };
-
-  const halt = async (signal: NodeJS.Signals): Promise<void> => {
-    if (child) await stopChild(child, signal);
-    child = undefined;
-  };
+  const life = lifecycle('influxd', dir, launch);
 
   try {
     for (let attempt = 1; ; attempt++) {
@@ -109,7 +104,7 @@ export async function startInfluxd(): Promise<Influxd> {
       rpcPort = await freePort();
       if (rpcPort === port) continue;
       try {
-        await launch();
+        await life.restart();
         break;
       } catch (err) {
         if (!(err instanceof StartError && err.addressInUse) || attempt >= 3) throw err;
@@ -151,22 +146,12 @@ export async function startInfluxd(): Promise<Influxd> {
     dir,
     logFile,
     get running() {
-      return child !== undefined && child.exitCode === null && child.signalCode === null;
+      return life.running;
     },
-    async stop() {
-      await halt('SIGTERM');
-      if (!removed) {
-        removed = true;
-        await rm(dir, { recursive: true, force: true });
-      }
-    },
-    stopForOutage: () => halt('SIGTERM'),
-    kill: () => halt('SIGKILL'),
-    async restart() {
-      if (removed) throw new Error('influxd was stopped for good; start a new one');
-      await halt('SIGTERM');
-      await launch();
-    },
+    stop: () => life.stop(),
+    stopForOutage: () => life.stopForOutage(),
+    kill: () => life.kill(),
+    restart: () => life.restart(),
     query,
     async count(db, measurement, field) {
       const what = field === undefined ? 'count(*)' : `count("${field}")`;

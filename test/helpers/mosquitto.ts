@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, portAccepts } from './ports.js';
-import { StartError, spawnLogged, stopChild, waitReady } from './server-process.js';
+import { lifecycle, StartError, spawnLogged, waitReady } from './server-process.js';
 
 export const MOSQUITTO_BIN = process.env['MOSQUITTO_BIN'] ?? '/usr/sbin/mosquitto';
 
@@ -73,31 +73,26 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   const logFile = path.join(dir, 'mosquitto.log');
   await mkdir(path.join(dir, 'data'));
   let port = 0;
-  let child: ChildProcess | undefined;
-  let removed = false;
 
-  const launch = async (): Promise<void> => {
+  const launch = async (): Promise<ChildProcess> => {
     await writeFile(confFile, config(dir, port, opts));
     const startedAt = (await readFile(logFile, 'utf8').catch(() => '')).length;
-    child = spawnLogged(MOSQUITTO_BIN, ['-c', confFile], logFile);
+    const child = spawnLogged(MOSQUITTO_BIN, ['-c', confFile], logFile);
     // The port alone could be answered by a foreign process; the "running" line is ours.
     await waitReady(`mosquitto on port ${port}`, child, logFile, async () => {
       const text = await readFile(logFile, 'utf8');
       return / running$/m.test(text.slice(startedAt)) && (await portAccepts(port));
     });
+    return child;
   };
-
-  const halt = async (signal: NodeJS.Signals): Promise<void> => {
-    if (child) await stopChild(child, signal);
-    child = undefined;
-  };
+  const life = lifecycle('mosquitto', dir, launch);
 
   try {
     // freePort() races other test workers; on "address in use" try a fresh port.
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
       try {
-        await launch();
+        await life.restart();
         break;
       } catch (err) {
         if (!(err instanceof StartError && err.addressInUse) || attempt >= 3) throw err;
@@ -114,22 +109,12 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     dir,
     logFile,
     get running() {
-      return child !== undefined && child.exitCode === null && child.signalCode === null;
+      return life.running;
     },
-    async stop() {
-      await halt('SIGTERM');
-      if (!removed) {
-        removed = true;
-        await rm(dir, { recursive: true, force: true });
-      }
-    },
-    stopForOutage: () => halt('SIGTERM'),
-    kill: () => halt('SIGKILL'),
-    async restart() {
-      if (removed) throw new Error('mosquitto was stopped for good; start a new one');
-      await halt('SIGTERM');
-      await launch();
-    },
+    stop: () => life.stop(),
+    stopForOutage: () => life.stopForOutage(),
+    kill: () => life.kill(),
+    restart: () => life.restart(),
     log: () => readFile(logFile, 'utf8'),
   };
 }

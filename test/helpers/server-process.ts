@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { sleep } from './wait.js';
 
 /**
@@ -121,4 +121,48 @@ export async function stopChild(
   if (await waitExit(child, timeoutMs)) return;
   child.kill('SIGKILL');
   await waitExit(child, 5000);
+}
+
+export interface Lifecycle {
+  readonly running: boolean;
+  /** Stop and remove its temp dir for good. */
+  stop(): Promise<void>;
+  /** Stop but keep port and data, for restart(). */
+  stopForOutage(): Promise<void>;
+  /** SIGKILL, data kept. */
+  kill(): Promise<void>;
+  /** Start again on the same port with the same data. */
+  restart(): Promise<void>;
+}
+
+/**
+ * The start/stop/restart behaviour shared by the test servers: one child process at a time,
+ * launched by `launch`, living in `dir`.
+ */
+export function lifecycle(name: string, dir: string, launch: () => Promise<ChildProcess>): Lifecycle {
+  let child: ChildProcess | undefined;
+  let removed = false;
+  const halt = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child) await stopChild(child, signal);
+    child = undefined;
+  };
+  return {
+    get running() {
+      return child !== undefined && child.exitCode === null && child.signalCode === null;
+    },
+    async stop() {
+      await halt('SIGTERM');
+      if (!removed) {
+        removed = true;
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    stopForOutage: () => halt('SIGTERM'),
+    kill: () => halt('SIGKILL'),
+    async restart() {
+      if (removed) throw new Error(`${name} was stopped for good; start a new one`);
+      await halt('SIGTERM');
+      child = await launch();
+    },
+  };
 }
