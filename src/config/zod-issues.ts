@@ -15,9 +15,11 @@ interface Def {
 const defOf = (s: unknown): Def | undefined => (s as { _zod?: { def: Def } } | undefined)?._zod?.def;
 
 /** The object schema reached by following `at` through wrappers, arrays, records and unions. */
-export function knownKeysAt(schema: unknown, at: IssuePath): string[] | undefined {
+export function knownKeysAt(schema: unknown, at: IssuePath, data?: unknown): string[] | undefined {
   const def = defOf(schema);
   if (!def) return undefined;
+  const child = (seg: string | number | undefined) =>
+    data !== null && typeof data === 'object' ? (data as Record<string, unknown>)[String(seg)] : undefined;
   switch (def.type) {
     case 'optional':
     case 'nullable':
@@ -26,29 +28,43 @@ export function knownKeysAt(schema: unknown, at: IssuePath): string[] | undefine
     case 'readonly':
     case 'catch':
     case 'nonoptional':
-      return knownKeysAt(def.innerType, at);
+      return knownKeysAt(def.innerType, at, data);
     case 'pipe':
-      return knownKeysAt(def.in, at);
-    case 'union':
-      for (const o of def.options as unknown[]) {
-        const k = knownKeysAt(o, at);
+      return knownKeysAt(def.in, at, data);
+    case 'union': {
+      // A union tagged by `type` (notification channels): the option the document chose.
+      const options = def.options as unknown[];
+      const tag = child('type');
+      const chosen = options.find((o) => literalOf(defOf(o)?.shape, 'type') === tag);
+      for (const o of chosen ? [chosen] : options) {
+        const k = knownKeysAt(o, at, data);
         if (k) return k;
       }
       return undefined;
+    }
     case 'object': {
       const shape = def.shape as Record<string, unknown>;
       if (at.length === 0) return Object.keys(shape);
-      return knownKeysAt(shape[String(at[0])], at.slice(1));
+      return knownKeysAt(shape[String(at[0])], at.slice(1), child(at[0]));
     }
     case 'array':
-      return at.length === 0 ? undefined : knownKeysAt(def.element, at.slice(1));
+      return at.length === 0 ? undefined : knownKeysAt(def.element, at.slice(1), child(at[0]));
     case 'record':
-      return at.length === 0 ? undefined : knownKeysAt(def.valueType, at.slice(1));
+      return at.length === 0 ? undefined : knownKeysAt(def.valueType, at.slice(1), child(at[0]));
     case 'tuple':
-      return at.length === 0 ? undefined : knownKeysAt((def.items as unknown[])[Number(at[0])], at.slice(1));
+      return at.length === 0
+        ? undefined
+        : knownKeysAt((def.items as unknown[])[Number(at[0])], at.slice(1), child(at[0]));
     default:
       return undefined;
   }
+}
+
+/** The value of a literal field `key` of an object schema's shape, if it is one. */
+function literalOf(shape: unknown, key: string): unknown {
+  const def = defOf((shape as Record<string, unknown> | undefined)?.[key]);
+  const values = def?.type === 'literal' ? (def.values as unknown[] | undefined) : undefined;
+  return values?.[0];
 }
 
 function valueAt(data: unknown, at: IssuePath): unknown {
@@ -151,7 +167,7 @@ function messageFor(
       return;
     }
     case 'unrecognized_keys': {
-      const known = knownKeysAt(ctx.schema, rel) ?? [];
+      const known = knownKeysAt(ctx.schema, rel, ctx.data) ?? [];
       for (const key of iss.keys) {
         const hint = didYouMean(key, known);
         const list = !hint && known.length > 0 && known.length <= 12 ? ` (allowed: ${known.join(', ')})` : '';

@@ -137,4 +137,19 @@ describe('notify config', () => {
     expect(notify.channels.map((c) => c.name)).toEqual(['control-room', 'ops-mail', 'scada']);
     expect(notify.dailyReport?.channels).toEqual(['ops-mail']);
   });
+
+  it('an unknown key on a channel lists the keys of that channel type', async () => {
+    const res = await load(`notify:
+  channels:
+    - name: mail
+      type: email
+      smtp: { host: smtp.example.com }
+      from: gaswatch@example.com
+      too: [ops@example.com]
+`);
+    expect(res.ok).toBe(false);
+    const line = (res.ok ? [] : res.errors).find((l) => l.includes('"too"'));
+    expect(line).toMatch(/unknown key "too" \(did you mean "to"\?\)|allowed: .*\bsmtp\b/);
+    expect(line).not.toMatch(/allowed: .*\bheaders\b/);
+  });
 });
