@@ -23,6 +23,7 @@ import { createStore, type Store } from './store/store.js';
 import { Bus } from './util/bus.js';
 import { type Clock, systemClock, type Timer } from './util/clock.js';
 import type { Logger } from './util/logger.js';
+import { lockStateDir, type StateLock } from './util/state-lock.js';
 
 export const VERSION = '0.1.0';
 
@@ -66,6 +67,7 @@ export class App {
   private watcher: ConfigWatcher | undefined;
   private droppedSeen = 0;
   private started = false;
+  private stateLock: StateLock | undefined;
   private spoolFull = false;
   private idleFlusher: Timer | undefined;
   private receivedAtLastCheck = 0;
@@ -88,6 +90,7 @@ export class App {
     this.metrics = createMetrics();
     this.patterns = main.mqtt.topics.map(compilePattern);
 
+    this.stateLock = await lockStateDir(stateDir);
     this.book = new BookStore(stateDir, log.child({ module: 'book' }));
     this.store = createStore({
       influx: main.influx,
@@ -386,6 +389,7 @@ export class App {
     await this.conn?.stop().catch((err) => log.error({ err }, 'MQTT stop failed'));
     await this.store?.stop().catch((err) => log.error({ err }, 'store stop failed'));
     await this.broker?.stop().catch((err) => log.error({ err }, 'embedded broker stop failed'));
+    await this.stateLock?.release().catch((err) => log.error({ err }, 'releasing the state lock failed'));
     log.info('gaswatch stopped');
   }
 }
