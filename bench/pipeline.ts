@@ -67,7 +67,12 @@ export async function benchPipeline(opts: { sites?: number; sensorsPerSite?: num
     store,
     clock: systemClock,
     logger: silentLogger(),
-    metrics: { reading: () => undefined, rejected: () => undefined, processed: () => undefined },
+    metrics: {
+      reading: () => undefined,
+      rejected: () => undefined,
+      processed: () => undefined,
+      evaluationFailed: () => undefined,
+    },
     sites: () => sites,
     patterns: () => [compilePattern('gas/{site}/{sensor}')],
     maxPayload: 256 * 1024,

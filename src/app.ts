@@ -194,6 +194,7 @@ export class App {
         },
         rejected: (reason) => this.metrics.rejected.inc({ reason }),
         processed: (s) => this.metrics.processing.observe(s),
+        evaluationFailed: () => this.metrics.evaluationErrors.inc(),
       },
       sites: () => this.config.sites,
       patterns: () => this.patterns,

@@ -153,7 +153,9 @@ export function convert(value: number, from: string, to: string, ctx: UnitContex
   if (typeof base === 'string') return { ok: false, reason: base };
   const out = fromBase(ctx.kind, t, base, ctx);
   if (typeof out === 'string') return { ok: false, reason: out };
-  return { ok: true, value: out };
+  // 12 significant digits: 40 %LEL of methane is 17600 ppm, not 17600.000000000004 — a reading of
+  // exactly the setpoint must reach it, and stored values must be what the sensor meant.
+  return { ok: true, value: Number(out.toPrecision(12)) };
 }
 
 /** Scale a 4–20 mA loop current to `[min, max]` of the sensor's unit. */

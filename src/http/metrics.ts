@@ -23,6 +23,7 @@ export interface GaswatchMetrics {
   readings: Counter;
   rejected: Counter<'reason'>;
   unconfiguredReadings: Counter;
+  evaluationErrors: Counter;
   alarms: Gauge<'state' | 'priority'>;
   alarmEvents: Counter<'type' | 'priority'>;
   alarmFlood: Gauge<'site'>;
@@ -78,6 +79,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Gaswatch
       name: 'gaswatch_rejected_messages_total',
       help: 'MQTT messages rejected, by reason',
       labelNames: ['reason'],
+      registers,
+    }),
+    evaluationErrors: new Counter({
+      name: 'gaswatch_evaluation_errors_total',
+      help: 'Readings whose evaluation failed (a bug; the reading was stored anyway)',
       registers,
     }),
     unconfiguredReadings: new Counter({

@@ -19,6 +19,8 @@ export interface PipelineMetrics {
   reading(configured: boolean): void;
   rejected(reason: string): void;
   processed(seconds: number): void;
+  /** Evaluation threw (a bug): the reading was stored anyway. */
+  evaluationFailed(): void;
 }
 
 export interface PipelineDeps {
@@ -66,8 +68,13 @@ export class Pipeline {
         continue;
       }
       d.metrics.reading(reading.configured);
-      const res = d.engine.handle(reading);
-      if (res.durable) durable.push(res.durable);
+      try {
+        const res = d.engine.handle(reading);
+        if (res.durable) durable.push(res.durable);
+      } catch (err) {
+        // A bug in evaluation must not cost the reading: it is still stored (and acknowledged).
+        this.evaluationFailed(topic, err);
+      }
       points.push(
         readingPoint({
           site: reading.site,
@@ -86,6 +93,12 @@ export class Pipeline {
     if (points.length === 0) return undefined;
     const written = d.store.write(points);
     return durable.length ? Promise.all([written, ...durable]) : written;
+  }
+
+  private evaluationFailed(topic: string, err: unknown): void {
+    this.deps.metrics.evaluationFailed();
+    if (this.rejectLog.take(`eval:${topic}`, this.deps.clock.now()) >= 0)
+      this.deps.logger.error({ err, topic }, 'evaluating a reading failed; the reading is stored');
   }
 
   private reject(topic: string, payload: Buffer, r: Rejection): void {
