@@ -54,15 +54,6 @@ export function canonicalUnit(unit: string): string | undefined {
   return CANONICAL.get(unit.trim().toLowerCase());
 }
 
-export function unitsFor(kind: SensorKind): readonly string[] {
-  return UNITS_BY_KIND[kind];
-}
-
-export function isUnitValidFor(kind: SensorKind, unit: string): boolean {
-  const u = canonicalUnit(unit);
-  return u !== undefined && UNITS_BY_KIND[kind].includes(u);
-}
-
 /** What a conversion needs to know about the sensor. */
 export interface UnitContext {
   kind: SensorKind;

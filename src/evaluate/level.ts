@@ -62,10 +62,3 @@ export function stepDelayed(
   if (active === prev.active && onSince === prev.onSince && offSince === prev.offSince) return prev;
   return { active, onSince, offSince };
 }
-
-/** The next daemon time at which a pending delay completes, or null. */
-export function nextDue(c: DelayedCondition, onDelay: number, offDelay: number): number | null {
-  if (!c.active && c.onSince !== null) return c.onSince + onDelay;
-  if (c.active && c.offSince !== null) return c.offSince + offDelay;
-  return null;
-}
