@@ -16,7 +16,7 @@ import { BrokerHealth } from './ingest/broker-health.js';
 import { MqttConnection } from './ingest/connection.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './ingest/embedded-broker.js';
 import { Pipeline } from './ingest/pipeline.js';
-import { compilePattern, type TopicPattern } from './ingest/topics.js';
+import { compilePattern, subscriptionFilters, type TopicPattern } from './ingest/topics.js';
 import { Notifier } from './notify/notifier.js';
 import { AlarmPublisher } from './publish/alarm-publisher.js';
 import { createStore, type Store } from './store/store.js';
@@ -157,8 +157,9 @@ export class App {
         // aedes speaks MQTT 3.1.1 only.
         protocolVersion: this.broker ? 4 : main.mqtt.protocolVersion,
         receiveMaximum: main.mqtt.receiveMaximum,
-        filters: this.patterns.map((p) => p.filter),
-        statusTopic: `${prefix}/status`,
+        filters: this.filters(this.config),
+        // Several instances each keep their own retained status (and Will).
+        statusTopic: main.mqtt.instance ? `${prefix}/status/${main.mqtt.instance}` : `${prefix}/status`,
         onlinePayload: () => JSON.stringify({ state: 'online', since: this.since, version: VERSION }),
         offlinePayload: JSON.stringify({ state: 'offline' }),
       },
@@ -274,6 +275,11 @@ export class App {
     );
   }
 
+  /** Telemetry subscriptions: every site, or only this instance's partition of sites. */
+  private filters(config: LoadedConfig): string[] {
+    return subscriptionFilters(this.patterns, config.main.mqtt.subscribe === 'sites' ? config.sites.keys() : undefined);
+  }
+
   /** Re-read the config now (SIGHUP). */
   async reload(): Promise<void> {
     await this.watcher?.reload();
@@ -326,6 +332,8 @@ export class App {
     const res = this.engine.applyConfig(next.sites);
     void res.durable?.catch((err) => log.error({ err }, 'persisting alarm state failed'));
     this.http?.setOperators(next.main.operators);
+    // A partition that gained or lost sites subscribes to match.
+    if (old.mqtt.subscribe === 'sites') this.conn.setFilters(this.filters(this.config));
     this.notifier?.applyConfig(next.main.notify);
     this.metrics.configReloads.inc({ result: 'applied' });
     log.info({ cause, changes }, 'config applied');

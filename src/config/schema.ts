@@ -480,6 +480,16 @@ export const Main = z
         maxPayload: Size.default(256 * 1024).describe('Larger payloads are rejected'),
         receiveMaximum: z.number().int().min(1).max(65535).default(65535).describe('MQTT 5 in-flight QoS 1 limit'),
         protocolVersion: z.literal([4, 5]).default(5).describe('4 = MQTT 3.1.1, 5 = MQTT 5'),
+        subscribe: z
+          .enum(['all', 'sites'])
+          .default('all')
+          .describe(
+            'all: every site on the topic patterns; sites: only the sites in this config (one instance ' +
+              'per partition of sites behind a clustered broker, SPEC §10)',
+          ),
+        instance: Id.optional().describe(
+          'Name of this instance when several run: its status goes to {prefix}/status/{instance}',
+        ),
       })
       .prefault({})
       .describe('MQTT broker connection (restart to apply changes)'),

@@ -160,6 +160,25 @@ export class MqttConnection {
     for (const fn of this.connectListeners) fn();
   }
 
+  /**
+   * Change the telemetry filters (a partition gained or lost sites): subscribe the new ones now,
+   * unsubscribe those gone; every later connect uses the new list.
+   */
+  setFilters(filters: string[]): void {
+    const before = new Set(this.opts.filters);
+    const after = new Set(filters);
+    this.opts.filters = [...after];
+    const client = this.client;
+    if (!client?.connected) return;
+    const added = [...after].filter((f) => !before.has(f));
+    const removed = [...before].filter((f) => !after.has(f) && !this.extra.has(f));
+    if (added.length)
+      client.subscribe(Object.fromEntries(added.map((f) => [f, { qos: 1 as const }])), (err) => {
+        if (err) this.deps.logger.error({ err: err.message }, 'MQTT subscribe failed');
+      });
+    if (removed.length) client.unsubscribe(removed);
+  }
+
   /** Messages received since start (QoS 0 and 1). */
   received = 0;
 

@@ -30,6 +30,19 @@ export function compilePattern(pattern: string): TopicPattern {
   };
 }
 
+/**
+ * The subscription filters for the patterns: every site (`+`), or, when `sites` is given, only those
+ * sites — one instance owning a partition of sites (SPEC §10).
+ */
+export function subscriptionFilters(patterns: readonly TopicPattern[], sites?: Iterable<string>): string[] {
+  if (sites === undefined) return [...new Set(patterns.map((p) => p.filter))];
+  const out = new Set<string>();
+  for (const site of sites)
+    for (const p of patterns)
+      out.add(p.levels.map((l) => (l === '{site}' ? site : l === '{sensor}' ? '+' : l)).join('/'));
+  return [...out];
+}
+
 /** `{site, sensor}` of a topic, or null when no pattern matches it. */
 export function parseTopic(patterns: readonly TopicPattern[], topic: string): { site: string; sensor: string } | null {
   const parts = topic.split('/');

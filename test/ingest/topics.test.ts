@@ -22,3 +22,17 @@ describe('topic patterns', () => {
     expect(() => compilePattern('gas/x{site}/{sensor}')).toThrow();
   });
 });
+
+describe('subscription filters', () => {
+  it('subscribe every site, or only a partition of sites', async () => {
+    const { subscriptionFilters } = await import('../../src/ingest/topics.js');
+    const pats = [compilePattern('gas/{site}/{sensor}'), compilePattern('edge/+/{site}/{sensor}/#')];
+    expect(subscriptionFilters(pats)).toEqual(['gas/+/+', 'edge/+/+/+/#']);
+    expect(subscriptionFilters(pats, ['a', 'b'])).toEqual([
+      'gas/a/+',
+      'edge/+/a/+/#',
+      'gas/b/+',
+      'edge/+/b/+/#',
+    ]);
+  });
+});
