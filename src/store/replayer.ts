@@ -55,7 +55,10 @@ export class Replayer {
       await this.o.writer.probe(this.o.probeTimeoutMs);
       this.setUp(true);
     } catch (err) {
-      this.o.logger.warn({ err }, 'InfluxDB not reachable at start; points go to the spool until it is');
+      this.o.logger.warn(
+        { err: (err as Error).message },
+        'InfluxDB not reachable at start; points go to the spool until it is',
+      );
     }
     this.loop = this.run();
   }
