@@ -35,7 +35,7 @@ export interface Influxd {
   write(db: string, lines: string | string[]): Promise<void>;
 }
 
-function config(dir: string, port: number, rpcPort: number): string {
+function config(dir: string, port: number, rpcPort: number, auth: boolean): string {
   return `reporting-disabled = true
 bind-address = "127.0.0.1:${rpcPort}"
 
@@ -60,6 +60,7 @@ bind-address = "127.0.0.1:${rpcPort}"
 [http]
   enabled = true
   bind-address = "127.0.0.1:${port}"
+  auth-enabled = ${auth}
   log-enabled = false
   suppress-write-log = true
   unix-socket-enabled = false
@@ -78,7 +79,12 @@ interface QueryResponse {
   error?: string;
 }
 
-export async function startInfluxd(): Promise<Influxd> {
+export interface InfluxdOptions {
+  /** Turn on authentication with this admin user (created at first start); the helpers use it. */
+  admin?: { username: string; password: string };
+}
+
+export async function startInfluxd(opts: InfluxdOptions = {}): Promise<Influxd> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gaswatch-influxd-'));
   const confFile = path.join(dir, 'influxd.conf');
   const logFile = path.join(dir, 'influxd.log');
@@ -91,7 +97,7 @@ export async function startInfluxd(): Promise<Influxd> {
   };
 
   const launch = async (): Promise<ChildProcess> => {
-    await writeFile(confFile, config(dir, port, rpcPort));
+    await writeFile(confFile, config(dir, port, rpcPort, opts.admin !== undefined));
     const child = spawnLogged(INFLUXD_BIN, ['run', '-config', confFile], logFile);
     await waitReady(`influxd on port ${port}`, child, logFile, ping, 30_000);
     return child;
@@ -117,10 +123,13 @@ export async function startInfluxd(): Promise<Influxd> {
 
   const url = `http://127.0.0.1:${port}`;
 
+  const credentials: Record<string, string> = opts.admin ? { u: opts.admin.username, p: opts.admin.password } : {};
+
   const query = async (influxql: string, db?: string): Promise<Row[]> => {
     const body = new URLSearchParams({ q: influxql, epoch: 'ms' });
     if (db !== undefined) body.set('db', db);
-    const res = await fetch(`${url}/query`, { method: 'POST', body });
+    // InfluxDB 1.6 reads credentials from the query string only.
+    const res = await fetch(`${url}/query?${new URLSearchParams(credentials)}`, { method: 'POST', body });
     const json = (await res.json()) as QueryResponse;
     const error = json.error ?? json.results?.find((r) => r.error)?.error;
     if (!res.ok || error) throw new Error(`influx query failed (${res.status}): ${error ?? 'no detail'}: ${influxql}`);
@@ -138,6 +147,13 @@ export async function startInfluxd(): Promise<Influxd> {
     }
     return rows;
   };
+
+  if (opts.admin) {
+    // With auth on and no users yet, InfluxDB accepts exactly this one statement unauthenticated.
+    const q = `CREATE USER "${opts.admin.username}" WITH PASSWORD '${opts.admin.password}' WITH ALL PRIVILEGES`;
+    const res = await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q }) });
+    if (!res.ok) throw new Error(`creating the InfluxDB admin failed (${res.status}): ${await res.text()}`);
+  }
 
   return {
     url,
@@ -169,7 +185,8 @@ export async function startInfluxd(): Promise<Influxd> {
     },
     async write(db, lines) {
       const body = Array.isArray(lines) ? lines.join('\n') : lines;
-      const res = await fetch(`${url}/write?db=${encodeURIComponent(db)}&precision=ms`, { method: 'POST', body });
+      const params = new URLSearchParams({ db, precision: 'ms', ...credentials });
+      const res = await fetch(`${url}/write?${params}`, { method: 'POST', body });
       if (res.status !== 204) throw new Error(`influx write failed (${res.status}): ${await res.text()}`);
     },
   };
