@@ -3,13 +3,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './ports.js';
-import { lifecycle, StartError, spawnLogged, waitReady } from './server-process.js';
+import { type Lifecycle, lifecycle, StartError, spawnLogged, waitReady } from './server-process.js';
 
 export const INFLUXD_BIN = process.env['INFLUXD_BIN'] ?? '/usr/bin/influxd';
 
 export type Row = Record<string, unknown>;
 
-export interface Influxd {
+/** A test server; start/stop/restart as in `Lifecycle` (server-process.ts). */
+export interface Influxd extends Lifecycle {
   readonly url: string;
   readonly port: number;
   /** The RPC (backup/restore) port; bound by influxd, so it must be free too. */
@@ -17,15 +18,6 @@ export interface Influxd {
   /** Temp dir holding influxd.conf, influxd.log, meta, data and wal. */
   readonly dir: string;
   readonly logFile: string;
-  /** SIGTERM, wait for exit, delete the temp dir. Idempotent. */
-  stop(): Promise<void>;
-  /** SIGTERM and wait, keeping the data: an outage until restart(). */
-  stopForOutage(): Promise<void>;
-  /** Stop if running, then start again on the same ports with the same data. */
-  restart(): Promise<void>;
-  /** SIGKILL, keeping the data (the WAL makes acknowledged writes survive). */
-  kill(): Promise<void>;
-  readonly running: boolean;
   /** Runs InfluxQL; rows are objects keyed by column, with `tags` of grouped series merged in. */
   query(influxql: string, db?: string): Promise<Row[]>;
   /** Points in a measurement: count(field), or the largest per-field count(*) when no field is given. */

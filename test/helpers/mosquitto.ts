@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, portAccepts } from './ports.js';
-import { lifecycle, StartError, spawnLogged, waitReady } from './server-process.js';
+import { type Lifecycle, lifecycle, StartError, spawnLogged, waitReady } from './server-process.js';
 
 export const MOSQUITTO_BIN = process.env['MOSQUITTO_BIN'] ?? '/usr/sbin/mosquitto';
 
@@ -24,20 +24,13 @@ export interface MosquittoOptions {
   sys?: boolean | number;
 }
 
-export interface Mosquitto {
+/** A test server; start/stop/restart as in `Lifecycle` (server-process.ts). */
+export interface Mosquitto extends Lifecycle {
   readonly url: string;
   readonly port: number;
   /** Temp dir holding mosquitto.conf, mosquitto.log and the persistence data. */
   readonly dir: string;
   readonly logFile: string;
-  /** SIGTERM (the broker saves its persistence db), wait for exit, delete the temp dir. Idempotent. */
-  stop(): Promise<void>;
-  /** SIGTERM and wait, keeping the dir; clients see the broker go away until restart(). */
-  stopForOutage(): Promise<void>;
-  /** Stop if running, then start again on the same port with the same persistence dir. */
-  restart(): Promise<void>;
-  /** SIGKILL: no persistence save, like a power cut. The dir is kept for restart(). */
-  kill(): Promise<void>;
   /** The broker log so far, for assertions and failure messages. */
   log(): Promise<string>;
   readonly running: boolean;
