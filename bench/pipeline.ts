@@ -7,8 +7,8 @@
 import { AlarmEngine } from '../src/alarms/engine.js';
 import { resolveSites } from '../src/config/resolve.js';
 import { Main, ProfilesFile, Site } from '../src/config/schema.js';
-import { Pipeline } from '../src/ingest/pipeline.js';
 import { compilePattern } from '../src/ingest/topics.js';
+import { Pipeline } from '../src/pipeline/pipeline.js';
 import type { Point, WritePort } from '../src/store/port.js';
 import { systemClock } from '../src/util/clock.js';
 import { silentLogger } from '../src/util/logger.js';
@@ -58,8 +58,7 @@ export async function benchPipeline(opts: { sites?: number; sensorsPerSite?: num
     clock: systemClock,
     logger: silentLogger(),
     startupGrace: 3_600_000,
-    sink: () => undefined,
-    persist: async () => undefined,
+    out: () => undefined,
   });
   engine.applyConfig(sites);
   const pipeline = new Pipeline({

@@ -66,7 +66,14 @@ async function main(argv: string[]): Promise<number> {
 /** Run the daemon until SIGINT/SIGTERM; SIGHUP reloads the config. */
 async function run(configFile: string): Promise<number> {
   const logger = createLogger();
-  const app = new App({ configFile, logger });
+  const app = new App({
+    configFile,
+    logger,
+    // `log.level` of the config, unless the environment says otherwise (it wins, for debugging).
+    setLogLevel: (level) => {
+      if (!process.env.GASWATCH_LOG_LEVEL) logger.level = level;
+    },
+  });
   // Signals are handled from the first moment: a SIGTERM while starting waits for the start to
   // settle, then stops cleanly (status offline, nothing unacknowledged left durable-less).
   const starting = app.start();

@@ -7,8 +7,9 @@
 import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AlarmEvent } from '../domain/types.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
 import type { Logger } from '../util/logger.js';
-import type { AlarmEntry } from './engine.js';
+import type { AlarmEntry } from './book.js';
 
 const BOOK = 'alarms.json';
 const JOURNAL = 'journal.jsonl';
@@ -20,7 +21,8 @@ export interface Restored {
 }
 
 export class BookStore {
-  private latest: AlarmEntry[] | null = null;
+  /** The book to write next, read when the write starts: the newest state serves every waiter. */
+  private latest: (() => AlarmEntry[]) | null = null;
   private pendingEvents: AlarmEvent[] = [];
   private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private writing: Promise<void> | null = null;
@@ -65,9 +67,12 @@ export class BookStore {
     return { entries, journal };
   }
 
-  /** Persist this book and these events; resolves once both are on disk. */
-  save(entries: AlarmEntry[], events: AlarmEvent[]): Promise<void> {
-    this.latest = entries;
+  /**
+   * Persist these events and the book as `snapshot` gives it when the write starts (at least as
+   * new as the events); resolves once both are on disk.
+   */
+  save(events: readonly AlarmEvent[], snapshot: () => AlarmEntry[]): Promise<void> {
+    this.latest = snapshot;
     this.pendingEvents.push(...events);
     const p = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     if (!this.writing) this.writing = this.drain();
@@ -83,7 +88,7 @@ export class BookStore {
     // Let the current burst of synchronous work add its changes before writing.
     await new Promise((r) => setImmediate(r));
     while (this.latest) {
-      const entries = this.latest;
+      const entries = this.latest();
       const events = this.pendingEvents;
       const waiters = this.waiters;
       this.latest = null;
@@ -117,21 +122,9 @@ export class BookStore {
         await fh.close();
       }
     }
-    const target = path.join(this.dir, BOOK);
-    const tmp = `${target}.tmp`;
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.write(JSON.stringify({ version: 1, savedAt: new Date().toISOString(), alarms: entries }));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, target);
-    const dh = await open(this.dir, 'r');
-    try {
-      await dh.sync();
-    } finally {
-      await dh.close();
-    }
+    await writeFileAtomic(
+      path.join(this.dir, BOOK),
+      JSON.stringify({ version: 1, savedAt: new Date().toISOString(), alarms: entries }),
+    );
   }
 }

@@ -1,9 +1,10 @@
 /**
  * The alarm book: every alarm that is not `normal` (or is shelved), the journal of recent events,
- * and the transaction that turns a burst of changes into one batch of events for the sink and one
- * durable write. The engine decides; the book records.
+ * and the transaction that turns a burst of changes into one batch on the room's one output
+ * (STYLE habit 14): the MQTT publisher, the disk, the store, the notifier and the console all
+ * subscribe to it. The keeping modules decide; the book records.
  */
-import type { AlarmEvent, AlarmEventType, AlarmRecord, AlarmState, Priority } from '../domain/types.js';
+import type { AlarmBatch, AlarmEvent, AlarmEventType, AlarmRecord, AlarmState, Priority } from '../domain/types.js';
 import { isStanding } from './machine.js';
 
 /** What the book keeps of one alarm. */
@@ -27,14 +28,12 @@ export interface HandleResult {
 
 export const NOTHING: HandleResult = Object.freeze({ events: [], durable: undefined }) as HandleResult;
 
-export interface BookDeps {
-  /** Receives every transition, in order. Must not throw (the bus logs listener failures). */
-  sink: (events: AlarmEvent[]) => void;
-  /** Persists the book and the events; resolves once durable. */
-  persist: (book: AlarmEntry[], events: AlarmEvent[]) => Promise<void>;
-  /** Published whenever a record changes (retained MQTT record). */
-  onRecord?: ((record: AlarmRecord) => void) | undefined;
-}
+/**
+ * The book's output: every transaction's batch, in order. Returns a promise that settles once the
+ * batch is durable (the book and its events on disk), or undefined when nothing needs to be.
+ * Must not throw (`Stream.publish` logs subscriber failures).
+ */
+export type BookOutput = (batch: AlarmBatch) => Promise<void> | undefined;
 
 export type HistoryQuery = { limit?: number; site?: string; sensor?: string; type?: string; since?: number };
 
@@ -47,7 +46,7 @@ export class AlarmBook {
   private batch: AlarmEvent[] | null = null;
   private dirty = false;
 
-  constructor(private readonly deps: BookDeps) {}
+  constructor(private readonly out: BookOutput) {}
 
   /** Install what was restored from disk. */
   restore(entries: AlarmEntry[], journal: AlarmEvent[]): void {
@@ -122,7 +121,7 @@ export class AlarmBook {
     this.batch.push(event);
   }
 
-  /** Run `fn`, then hand the events it produced to the sink and persistence as one batch. */
+  /** Run `fn`, then hand the events it produced (and the changed book) to the output as one batch. */
   transact(fn: () => void): HandleResult {
     if (this.batch) {
       fn();
@@ -137,13 +136,9 @@ export class AlarmBook {
     }
     if (events.length === 0 && !this.dirty) return NOTHING;
     this.dirty = false;
-    for (const e of events) {
-      this.journal.push(e);
-      if (this.deps.onRecord && e.type !== 'flood') this.deps.onRecord(e.alarm);
-    }
+    for (const e of events) this.journal.push(e);
     if (this.journal.length > JOURNAL_MAX * 1.2) this.journal.splice(0, this.journal.length - JOURNAL_MAX);
-    if (events.length) this.deps.sink(events);
-    return { events, durable: this.deps.persist(this.all(), events) };
+    return { events, durable: this.out({ events }) };
   }
 
   /** Every entry, for persistence and the periodic pass. */

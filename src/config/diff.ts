@@ -4,6 +4,7 @@
  * never values of connection settings, which may hold secrets.
  */
 import type { LevelSetpointDef, RocDef, SensorDef, SiteDef } from '../domain/sensor.js';
+import { applyMode } from './apply-mode.js';
 import { fmt } from './check-profile.js';
 import type { LoadedConfig } from './load.js';
 import { formatDuration } from './units-parse.js';
@@ -19,14 +20,11 @@ export interface ConfigDiff {
   removedConditions: string[];
   /** Other changes of kept sensors and sites, applied live: "zjk-depot/PT-101 interval 5s → 10s". */
   otherChanges: string[];
-  /** Main-file keys whose change needs a restart: "mqtt.url". */
+  /** Main-file keys whose change needs a restart: "mqtt.url" (schema metadata, apply-mode.ts). */
   restartNeeded: string[];
   /** Main-file keys that changed and apply live: "alarms.startupGrace", "operators". */
   liveChanges: string[];
 }
-
-/** Sections of gaswatch.yaml that are read once at start (connections, state directory). */
-const RESTART_SECTIONS = ['mqtt', 'influx', 'http', 'state'] as const;
 
 export function diffConfig(old: LoadedConfig, next: LoadedConfig): ConfigDiff {
   const d: ConfigDiff = {
@@ -38,23 +36,8 @@ export function diffConfig(old: LoadedConfig, next: LoadedConfig): ConfigDiff {
     restartNeeded: [],
     liveChanges: [],
   };
-  const main = (c: LoadedConfig) => c.main as unknown as Record<string, unknown>;
-  for (const key of new Set([...Object.keys(main(old)), ...Object.keys(main(next))])) {
-    const a = main(old)[key];
-    const b = main(next)[key];
-    if (same(a, b)) continue;
-    if ((RESTART_SECTIONS as readonly string[]).includes(key)) {
-      const ra = (a ?? {}) as Record<string, unknown>;
-      const rb = (b ?? {}) as Record<string, unknown>;
-      for (const k of new Set([...Object.keys(ra), ...Object.keys(rb)]))
-        if (!same(ra[k], rb[k])) d.restartNeeded.push(`${key}.${k}`);
-    } else if (key === 'alarms' || key === 'log') {
-      const ra = (a ?? {}) as Record<string, unknown>;
-      const rb = (b ?? {}) as Record<string, unknown>;
-      for (const k of new Set([...Object.keys(ra), ...Object.keys(rb)]))
-        if (!same(ra[k], rb[k])) d.liveChanges.push(`${key}.${k}`);
-    } else d.liveChanges.push(key);
-  }
+  for (const path of changedKeys(old.main, next.main))
+    (applyMode(path) === 'restart' ? d.restartNeeded : d.liveChanges).push(path.join('.'));
 
   for (const [id, site] of next.sites)
     if (!old.sites.has(id)) d.otherChanges.push(`${id} added (${site.sensors.size} sensors)`);
@@ -76,6 +59,50 @@ export function diffConfig(old: LoadedConfig, next: LoadedConfig): ConfigDiff {
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+const isSection = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Paths of the main-file settings that differ: a key of a section ("mqtt.url"), or a whole value
+ * that is not a section ("operators", "notify" is reported by its keys too).
+ */
+function changedKeys(a: object, b: object): string[][] {
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const out: string[][] = [];
+  for (const key of new Set([...Object.keys(ra), ...Object.keys(rb)])) {
+    const x = ra[key];
+    const y = rb[key];
+    if (same(x, y)) continue;
+    if (isSection(x) && isSection(y)) {
+      for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) if (!same(x[k], y[k])) out.push([key, k]);
+    } else out.push([key]);
+  }
+  return out;
+}
+
+/**
+ * The config to run after a reload: `next`, except that settings needing a restart keep their
+ * running values (they are reported, not applied).
+ */
+export function appliedMain<T extends object>(running: T, next: T): T {
+  const out = structuredClone(next) as Record<string, unknown>;
+  const r = running as Record<string, unknown>;
+  for (const path of changedKeys(running, next)) {
+    if (applyMode(path) !== 'restart') continue;
+    const [key, sub] = path as [string, string | undefined];
+    if (sub === undefined) out[key] = r[key];
+    else {
+      const section = { ...(out[key] as Record<string, unknown>) };
+      const was = (r[key] as Record<string, unknown> | undefined)?.[sub];
+      if (was === undefined) delete section[sub];
+      else section[sub] = was;
+      out[key] = section;
+    }
+  }
+  return out as T;
 }
 
 function diffSite(a: SiteDef, b: SiteDef, d: ConfigDiff): void {

@@ -492,6 +492,7 @@ export const Main = z
         ),
       })
       .prefault({})
+      .meta({ apply: 'restart' })
       .describe('MQTT broker connection (restart to apply changes)'),
     influx: z
       .strictObject({
@@ -509,6 +510,7 @@ export const Main = z
         spoolMaxBytes: Size.default(1024 ** 3).describe('Disk spool while InfluxDB is down; oldest telemetry dropped'),
       })
       .prefault({})
+      .meta({ apply: 'restart' })
       .describe('InfluxDB 1.x time-series store (restart to apply changes)'),
     http: z
       .strictObject({
@@ -521,26 +523,30 @@ export const Main = z
         anonymousViewer: z.boolean().default(false).describe('Anyone may read without logging in (demo)'),
       })
       .prefault({})
+      .meta({ apply: 'restart' })
       .describe('Console and HTTP API (restart to apply changes)'),
     state: z
       .strictObject({
         dir: z.string().min(1).default('var/gaswatch').describe('Alarm state and spool directory'),
       })
       .prefault({})
+      .meta({ apply: 'restart' })
       .describe('On-disk state (restart to apply changes)'),
     alarms: z
       .strictObject({
-        startupGrace: Duration.default(60_000).describe('Sensors never heard from go stale only after this'),
+        startupGrace: Duration.default(60_000).describe(
+          'Sensors never heard from go stale only after this, counted from when they appear (start, or a reload that adds them)',
+        ),
         defaultInterval: Duration.default(10_000).describe('Interval of sensors that do not set one'),
       })
       .prefault({})
-      .describe('Alarm engine defaults'),
+      .describe('Alarm engine defaults (apply at once on reload)'),
     log: z
       .strictObject({
         level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info').describe('Log level'),
       })
       .prefault({})
-      .describe('Logging'),
+      .describe('Logging (applies at once on reload; GASWATCH_LOG_LEVEL, when set, wins)'),
     operators: z.array(Operator).default([]).describe('Console/API users'),
     notify: Notify.optional().describe(
       'Notification channels, routes, escalation and the daily report (SPEC §9). Absent: alarms and ' +

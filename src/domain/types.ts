@@ -105,3 +105,29 @@ export interface AlarmEvent {
   operator?: string | null;
   comment?: string | null;
 }
+
+/** What leaves the alarm book in one transaction: its events, in order (possibly none, when only
+ * the book itself changed and must be saved). */
+export interface AlarmBatch {
+  events: readonly AlarmEvent[];
+}
+
+/** The outcome of an operator command (ack, shelve, unshelve), for the API and the MQTT result topic. */
+export type CommandResult =
+  | { ok: true; alarm: AlarmRecord }
+  | { ok: false; code: 'not_found' | 'invalid_state' | 'bad_request'; message: string };
+
+/** A sensor as the console and `GET /api/sensors` show it (SPEC §8). */
+export interface SensorSnapshot {
+  site: string;
+  sensor: string;
+  name: string | null;
+  kind: SensorKind | null;
+  asset: string | null;
+  unit: string | null;
+  value: number | null;
+  /** ISO-8601 time of the last reading, or null when never heard from. */
+  ts: string | null;
+  status: SensorStatus;
+  configured: boolean;
+}

@@ -4,7 +4,14 @@
  * has to remember to set them. No per-sensor labels: at 100k sensors they would swamp Prometheus.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { ALARM_STATES, type AlarmState, PRIORITIES, type Priority } from '../domain/types.js';
+import {
+  ALARM_STATES,
+  type AlarmBatch,
+  type AlarmRecord,
+  type AlarmState,
+  PRIORITIES,
+  type Priority,
+} from '../domain/types.js';
 
 /** Callbacks the composition root sets once their owner exists; unset ones report nothing. */
 export interface LiveSources {
@@ -174,4 +181,33 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Gaswatch
       },
     }),
   };
+}
+
+/** Standing alarms counted by state and priority, for the `gaswatch_alarms` gauge. */
+export function countAlarms(
+  records: readonly AlarmRecord[],
+): Iterable<{ state: AlarmState; priority: Priority; count: number }> {
+  const counts = new Map<string, { state: AlarmState; priority: Priority; count: number }>();
+  for (const r of records) {
+    if (r.state === 'normal') continue; // listed only because shelved
+    const key = `${r.state}/${r.priority}`;
+    const c = counts.get(key) ?? { state: r.state, priority: r.priority, count: 0 };
+    c.count++;
+    counts.set(key, c);
+  }
+  return counts.values();
+}
+
+/** A batch from the alarm stream, counted by event type and priority. */
+export function countAlarmEvents(m: GaswatchMetrics, batch: AlarmBatch): void {
+  for (const e of batch.events) m.alarmEvents.inc({ type: e.type, priority: e.alarm.priority });
+}
+
+/** A commit of the store: its latency and points, by where they went. */
+export function observeCommit(
+  m: GaswatchMetrics,
+  c: { points: number; target: 'influx' | 'spool' | 'failed'; ms: number },
+): void {
+  m.influxWrite.observe({ result: c.target }, c.ms / 1000);
+  m.influxPoints.inc({ result: c.target }, c.points);
 }

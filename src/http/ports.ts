@@ -2,11 +2,9 @@
  * What the HTTP room needs from the rest of the daemon. The composition root (src/app.ts) passes
  * implementations; the HTTP code knows nothing of MQTT or InfluxDB.
  */
-import type { AlarmEvent, AlarmRecord, AlarmState, Reading, SensorKind, SensorStatus } from '../domain/types.js';
+import type { AlarmEvent, AlarmRecord, AlarmState, CommandResult, Reading, SensorSnapshot } from '../domain/types.js';
 
-export type CommandResult =
-  | { ok: true; alarm: AlarmRecord }
-  | { ok: false; code: 'not_found' | 'invalid_state' | 'bad_request'; message: string };
+export type { CommandResult, SensorSnapshot };
 
 export interface AlarmsApi {
   /** Active and cleared-unacked alarms (not `normal`), optionally filtered by state. */
@@ -16,20 +14,6 @@ export interface AlarmsApi {
   ack(id: string, operator: string, comment: string | null): CommandResult;
   shelve(id: string, operator: string, minutes: number, reason: string): CommandResult;
   unshelve(id: string, operator: string): CommandResult;
-}
-
-export interface SensorSnapshot {
-  site: string;
-  sensor: string;
-  name: string | null;
-  kind: SensorKind | null;
-  asset: string | null;
-  unit: string | null;
-  value: number | null;
-  /** ISO-8601 time of the last reading, or null when never heard from. */
-  ts: string | null;
-  status: SensorStatus;
-  configured: boolean;
 }
 
 export interface SensorsApi {

@@ -13,7 +13,7 @@
  * uptime before the counters) or, failing that, by the counter going down — after either, the
  * next value counts from 0. A broker that publishes no such counter is reported once in the log.
  */
-import type { AlarmEngine } from '../alarms/engine.js';
+import type { SystemAlarms } from '../domain/ports.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { MqttConnection } from './connection.js';
@@ -24,7 +24,7 @@ export const BROKER_DROPPED_ALARM = 'broker-dropped';
 
 export interface BrokerHealthOptions {
   conn: Pick<MqttConnection, 'subscribe'>;
-  engine: Pick<AlarmEngine, 'setSystemAlarm'>;
+  alarms: SystemAlarms;
   clock: Clock;
   logger: Logger;
   /** The counter must stand still this long before the alarm clears. Default 10 minutes. */
@@ -121,11 +121,6 @@ export class BrokerHealth {
   }
 
   private setAlarm(active: boolean, message: string, value: number): void {
-    try {
-      const res = this.o.engine.setSystemAlarm(BROKER_DROPPED_ALARM, active, 'high', message, value);
-      void res.durable?.catch((err) => this.o.logger.error({ err }, 'persisting the broker-dropped alarm failed'));
-    } catch (err) {
-      this.o.logger.error({ err }, 'raising the broker-dropped alarm failed');
-    }
+    this.o.alarms.set(BROKER_DROPPED_ALARM, active, 'high', message, value);
   }
 }

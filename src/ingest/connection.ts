@@ -44,6 +44,16 @@ interface PendingAck {
 }
 
 const BACKOFF_MIN = 500;
+/** Messages published before start() that wait for the client. */
+const MAX_EARLY = 10_000;
+
+interface EarlyPublish {
+  topic: string;
+  payload: string | Buffer;
+  opts: { retain?: boolean; qos?: 0 | 1 };
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
 const BACKOFF_MAX = 30_000;
 
 export class MqttConnection {
@@ -57,6 +67,7 @@ export class MqttConnection {
   private readonly connectListeners = new Set<() => void>();
   /** Secondary subscriptions (commands, $SYS) and how many holders each has; renewed on every connect. */
   private readonly extra = new Map<string, number>();
+  private early: EarlyPublish[] = [];
 
   constructor(
     private readonly opts: ConnectionOptions,
@@ -104,6 +115,7 @@ export class MqttConnection {
     };
     const client = mqtt.connect(o.url, options);
     this.client = client;
+    for (const m of this.early.splice(0)) this.publish(m.topic, m.payload, m.opts).then(m.resolve, m.reject);
     client.handleMessage = (packet, callback) => this.receive(packet, callback);
     client.on('connect', (connack) => this.connected_(connack.sessionPresent));
     client.on('close', () => {
@@ -237,9 +249,18 @@ export class MqttConnection {
     if (n) this.acks.splice(0, n);
   }
 
+  /**
+   * Publish; before `start()` the message waits and goes out once the client exists (mqtt.js then
+   * holds it until connected), so a component that starts earlier — escalations resumed from the
+   * state directory — can publish without knowing the start order.
+   */
   publish(topic: string, payload: string | Buffer, opts: { retain?: boolean; qos?: 0 | 1 } = {}): Promise<void> {
     const client = this.client;
-    if (!client) return Promise.reject(new Error('MQTT not started'));
+    if (!client) {
+      if (this.early.length >= MAX_EARLY)
+        return Promise.reject(new Error('MQTT not started; too many messages waiting'));
+      return new Promise((resolve, reject) => this.early.push({ topic, payload, opts, resolve, reject }));
+    }
     return new Promise((resolve, reject) =>
       client.publish(topic, payload, { qos: opts.qos ?? 1, retain: opts.retain ?? false }, (err) =>
         err ? reject(err) : resolve(),
@@ -300,6 +321,7 @@ export class MqttConnection {
   /** Publish offline, then disconnect cleanly (the Will is not sent on a clean disconnect). */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const m of this.early.splice(0)) m.reject(new Error('MQTT stopped before it started'));
     const client = this.client;
     if (!client) return;
     if (client.connected) {

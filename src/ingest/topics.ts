@@ -85,3 +85,11 @@ export function topicMatches(filter: string, topic: string): boolean {
   }
   return f.length === t.length;
 }
+
+/**
+ * Topics that arrive on our session but are not telemetry: echoes of what gaswatch itself publishes
+ * under its prefix (STYLE habit 7), and the broker's `$SYS` statistics (broker-health.ts).
+ */
+export function isOwnOrBrokerTopic(prefix: string, topic: string): boolean {
+  return topic.startsWith('$') || topic.startsWith(`${prefix}/`);
+}

@@ -19,22 +19,25 @@
  * its `raisedAt` and the chain, and the journal tells whether that person was already reached —
  * if not (the daemon was down when it fell due), they are contacted at once.
  */
+import type { AlarmNotices } from '../domain/ports.js';
 import type { SiteDef } from '../domain/sensor.js';
 import type { AlarmEvent, AlarmRecord, Priority } from '../domain/types.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { type EscalationInfo, formatMinutes } from './message.js';
 
+/** What the escalation reads of the alarms: the standing ones and the journal. */
 export interface EscalationAlarms {
   list(): AlarmRecord[];
   history(q: { limit?: number; site?: string; sensor?: string; type?: string; since?: number }): AlarmEvent[];
-  recordNotice(id: string, type: 'notified' | 'escalated', to: string, detail: string | null): boolean;
 }
 
 export interface EscalationDeps {
   clock: Clock;
   logger: Logger;
   alarms: EscalationAlarms;
+  /** Where `escalated` events are recorded (the alarm room's narrow port). */
+  notices: AlarmNotices;
   sites: () => ReadonlyMap<string, SiteDef>;
   /** Send `event` to person `index` of the site's chain; returns on how many paths it went out. */
   contact: (site: SiteDef, index: number, event: AlarmEvent, info: EscalationInfo) => number;
@@ -189,7 +192,7 @@ export class Escalator {
     if (from + 1 < chain.length) {
       const next = chain[from + 1] as (typeof chain)[number];
       const why = `not acknowledged by ${prev.name} within ${formatMinutes(prev.escalateAfter)}`;
-      if (!this.deps.alarms.recordNotice(id, 'escalated', next.name, why)) return;
+      if (!this.deps.notices.record(id, 'escalated', next.name, why)) return;
       const event: AlarmEvent = { type: 'escalated', at: new Date(now).toISOString(), alarm: r, operator: next.name };
       event.comment = why;
       this.contact(site, from + 1, event, 'escalated', prev);
@@ -197,7 +200,7 @@ export class Escalator {
     } else {
       // Recorded like an escalation, so the journal and MQTT show that the chain is still calling.
       const why = `reminder: still not acknowledged after ${formatMinutes(now - Date.parse(t.raisedAt))}`;
-      if (!this.deps.alarms.recordNotice(id, 'escalated', prev.name, why)) return;
+      if (!this.deps.notices.record(id, 'escalated', prev.name, why)) return;
       const event: AlarmEvent = { type: 'escalated', at: new Date(now).toISOString(), alarm: r, operator: prev.name };
       event.comment = why;
       this.contact(site, from, event, 'reminder', undefined);
@@ -261,7 +264,7 @@ export class Escalator {
       if (k > 0) {
         const prev = chain[k - 1] as (typeof chain)[number];
         const why = `not acknowledged within ${formatMinutes(elapsed)} (escalation resumed after a restart)`;
-        if (!this.deps.alarms.recordNotice(r.id, 'escalated', person.name, why)) return;
+        if (!this.deps.notices.record(r.id, 'escalated', person.name, why)) return;
         event = { type: 'escalated', at, alarm: r, operator: person.name, comment: why };
         this.contact(site, k, event, 'escalated', prev);
       } else this.contact(site, 0, event, 'first', undefined);

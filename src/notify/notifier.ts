@@ -8,8 +8,9 @@
  */
 import type { Counter } from 'prom-client';
 import { Notify, type NotifyChannelConfig, type NotifyConfig } from '../config/schema.js';
+import type { AlarmNotices, SystemAlarms } from '../domain/ports.js';
 import type { SiteDef } from '../domain/sensor.js';
-import type { AlarmEvent, Priority } from '../domain/types.js';
+import type { AlarmBatch, AlarmEvent } from '../domain/types.js';
 import { dailyReportJob } from '../jobs/daily-report.js';
 import { JobScheduler } from '../jobs/scheduler.js';
 import type { Clock } from '../util/clock.js';
@@ -21,19 +22,17 @@ import { alarmNotification, type EscalationInfo, type RenderOptions } from './me
 import { buildDailyReport, type DailyReport, type ReportSource, reportNotification } from './report.js';
 import { routeEvent } from './router.js';
 
-export interface NotifyEngine extends EscalationAlarms, ReportSource {
-  setSystemAlarm(
-    name: string,
-    active: boolean,
-    priority: Priority,
-    message: string,
-  ): { durable: Promise<void> | undefined };
-}
+/** What the notifier reads of the alarms (standing ones, journal, sensors) for escalation and reports. */
+export interface NotifyAlarms extends EscalationAlarms, ReportSource {}
 
 export interface NotifierDeps {
   clock: Clock;
   logger: Logger;
-  engine: NotifyEngine;
+  alarms: NotifyAlarms;
+  /** Where deliveries and escalations are recorded as `notified`/`escalated` events. */
+  notices: AlarmNotices;
+  /** A failing channel raises `_gaswatch/notify-<channel>/system`. */
+  systemAlarms: SystemAlarms;
   sites: () => ReadonlyMap<string, SiteDef>;
   /** gaswatch_notifications_total{channel, result}. */
   counter?: Counter<'channel' | 'result'> | undefined;
@@ -62,7 +61,8 @@ export class Notifier {
       {
         clock: deps.clock,
         logger: deps.logger.child({ part: 'escalation' }),
-        alarms: deps.engine,
+        alarms: deps.alarms,
+        notices: deps.notices,
         sites: deps.sites,
         contact: (site, index, event, info) => this.contact(site, index, event, info),
       },
@@ -86,8 +86,15 @@ export class Notifier {
     }
   }
 
-  /** An alarm event from the engine. Renders and enqueues only; never throws. */
+  /** A batch from the alarm stream. */
+  onAlarms(batch: AlarmBatch): void {
+    for (const e of batch.events) this.onEvent(e);
+  }
+
+  /** An alarm event. Renders and enqueues only; never throws. */
   onEvent(e: AlarmEvent): void {
+    // What notification itself recorded is never notified again: no loop notify → alarms → notify.
+    if (e.type === 'notified') return;
     try {
       this.usedByEscalation = new Set();
       this.escalator.onEvent(e);
@@ -100,7 +107,7 @@ export class Notifier {
         const q = this.queues.get(name);
         if (!q || skip.has(name)) continue;
         message ??= alarmNotification(e, this.renderOptions(e.alarm.site));
-        q.enqueue(message, () => this.deps.engine.recordNotice(e.alarm.id, 'notified', name, `${e.type} via ${name}`));
+        q.enqueue(message, () => this.deps.notices.record(e.alarm.id, 'notified', name, `${e.type} via ${name}`));
       }
     } catch (err) {
       this.usedByEscalation = undefined;
@@ -110,7 +117,7 @@ export class Notifier {
 
   /** Build the daily report now and queue it for its channels. */
   sendDailyReport(now = this.deps.clock.now()): DailyReport {
-    const report = buildDailyReport(this.deps.engine, this.deps.sites(), now);
+    const report = buildDailyReport(this.deps.alarms, this.deps.sites(), now);
     const cfg = this.config.dailyReport;
     const message = reportNotification(report, cfg?.timezone ?? this.config.timezone);
     for (const name of cfg?.channels ?? []) this.queues.get(name)?.enqueue(message);
@@ -184,8 +191,7 @@ export class Notifier {
     const message = alarmNotification(event, this.renderOptions(site.id), info);
     const id = event.alarm.id;
     const what = `${ESCALATION_NOTICE} ${index + 1}/${info.of}${info.reason === 'reminder' ? ' reminder' : ''}`;
-    const noted = (via: string) => () =>
-      this.deps.engine.recordNotice(id, 'notified', person.name, `${what} via ${via}`);
+    const noted = (via: string) => () => this.deps.notices.record(id, 'notified', person.name, `${what} via ${via}`);
     let paths = 0;
     for (const name of this.config.escalation.channels) {
       const q = this.queues.get(name);
@@ -242,8 +248,7 @@ export class Notifier {
   /** A failing channel is an alarm of gaswatch itself: people may not be getting called. */
   private health(name: string, what: string, failing: boolean, reason: string): void {
     const message = `Notifications through ${what} are failing: ${reason}`;
-    const res = this.deps.engine.setSystemAlarm(`notify-${name}`, failing, 'high', message);
-    void res.durable?.catch((err) => this.deps.logger.error({ err }, 'persisting a notify system alarm failed'));
+    this.deps.systemAlarms.set(`notify-${name}`, failing, 'high', message);
   }
 
   private renderOptions(siteId: string): RenderOptions {

@@ -5,7 +5,7 @@
  * `{prefix}/cmd/ack|shelve|unshelve` with results on `{prefix}/cmd/result`.
  * Every published topic carries the site (SPEC §10); nothing is published to a wildcard.
  */
-import type { AlarmEvent, AlarmRecord } from '../domain/types.js';
+import type { AlarmBatch, AlarmEvent, AlarmRecord } from '../domain/types.js';
 import type { AlarmsApi, CommandResult } from '../http/ports.js';
 import type { MqttConnection } from '../ingest/connection.js';
 import type { Logger } from '../util/logger.js';
@@ -21,12 +21,18 @@ export class AlarmPublisher {
     return `${this.deps.prefix}/alarms/${r.site}/${r.sensor}/${r.condition}`;
   }
 
+  /** A batch from the alarm stream: each changed record (retained), then each event. */
+  onAlarms(batch: AlarmBatch): void {
+    for (const e of batch.events) if (e.type !== 'flood') this.record(e.alarm);
+    this.events(batch.events);
+  }
+
   record(r: AlarmRecord): void {
     const payload = r.state === 'normal' ? '' : JSON.stringify(r);
     this.send(this.recordTopic(r), payload, true);
   }
 
-  events(events: AlarmEvent[]): void {
+  events(events: readonly AlarmEvent[]): void {
     for (const e of events) this.send(`${this.deps.prefix}/events`, JSON.stringify(e), false);
   }
 

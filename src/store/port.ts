@@ -39,32 +39,3 @@ export interface WritePort {
   stop(): Promise<void>;
   stats(): StoreStats;
 }
-
-/**
- * Readings are stored as float `value` always: InfluxDB 1.x fixes a field's type at first write,
- * so an integer 12 written first would make every later 12.5 a type conflict.
- */
-export function readingPoint(r: {
-  site: string;
-  sensor: string;
-  kind: string;
-  asset: string | undefined;
-  unit: string;
-  configured: boolean;
-  value: number;
-  ts: number;
-}): Point {
-  return {
-    measurement: 'reading',
-    tags: {
-      site: r.site,
-      sensor: r.sensor,
-      kind: r.kind,
-      asset: r.asset ?? '',
-      unit: r.unit,
-      configured: r.configured ? 'true' : 'false',
-    },
-    fields: { value: r.value },
-    ts: r.ts,
-  };
-}

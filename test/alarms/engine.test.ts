@@ -121,12 +121,7 @@ describe('fault, stale, roc', () => {
     const rig = engineRig(sites());
     rig.read('zjk-depot', 'GD-12', ppm(90), { status: 'calibrating' });
     expect(rig.events).toEqual([]);
-    expect(
-      rig.engine
-        .sensorsApi()
-        .list()
-        .find((s) => s.sensor === 'GD-12')?.status,
-    ).toBe('maintenance');
+    expect(rig.view.list().find((s) => s.sensor === 'GD-12')?.status).toBe('maintenance');
   });
 
   it('a sensor never heard from goes stale after the start-up grace; a silent one after staleAfter', () => {
@@ -152,12 +147,7 @@ describe('fault, stale, roc', () => {
     expect(rig.events[1]?.alarm.message).toBe('GD-12 methane silent: no valid reading for 6s (expected every 2s)');
     rig.read('zjk-depot', 'GD-12', 10);
     expect(rig.types().at(-1)).toBe('stale:cleared');
-    expect(
-      rig.engine
-        .sensorsApi()
-        .list()
-        .find((s) => s.sensor === 'PT-101')?.status,
-    ).toBe('stale');
+    expect(rig.view.list().find((s) => s.sensor === 'PT-101')?.status).toBe('stale');
   });
 
   it('roc: a fast pressure fall on reading timestamps is a rupture', () => {
@@ -327,9 +317,9 @@ describe('restart and reload', () => {
 describe('system alarms', () => {
   it('follow the same lifecycle, under the _gaswatch site', () => {
     const rig = engineRig(sites());
-    rig.engine.setSystemAlarm('broker-dropped', true, 'critical', 'the broker dropped 12 messages', 12);
-    rig.engine.setSystemAlarm('broker-dropped', true, 'critical', 'the broker dropped 14 messages', 14);
-    rig.engine.setSystemAlarm('broker-dropped', false, 'critical', '');
+    rig.engine.systemAlarms().set('broker-dropped', true, 'critical', 'the broker dropped 12 messages', 12);
+    rig.engine.systemAlarms().set('broker-dropped', true, 'critical', 'the broker dropped 14 messages', 14);
+    rig.engine.systemAlarms().set('broker-dropped', false, 'critical', '');
     expect(rig.events.map((e) => `${e.alarm.id}:${e.type}:${e.alarm.state}`)).toEqual([
       '_gaswatch/broker-dropped/system:raised:active_unacked',
       '_gaswatch/broker-dropped/system:cleared:cleared_unacked',
@@ -337,7 +327,7 @@ describe('system alarms', () => {
     expect(rig.engine.ack('_gaswatch/broker-dropped/system', 'wang', null).ok).toBe(true);
     expect(rig.engine.list()).toEqual([]);
     // a config reload does not close it
-    rig.engine.setSystemAlarm('broker-dropped', true, 'critical', 'again');
+    rig.engine.systemAlarms().set('broker-dropped', true, 'critical', 'again');
     rig.engine.applyConfig(sites());
     expect(rig.engine.list().map((a) => a.id)).toEqual(['_gaswatch/broker-dropped/system']);
   });
@@ -376,12 +366,7 @@ describe('readings older than the last one evaluated', () => {
     expect(rig.types()).toEqual(['hi:raised']);
     rig.read('zjk-depot', 'GD-12', ppm(5), { ts: t - 60_000 }); // a gateway replaying its buffer
     expect(rig.types()).toEqual(['hi:raised']);
-    expect(
-      rig.engine
-        .sensorsApi()
-        .list()
-        .find((s) => s.sensor === 'GD-12')?.value,
-    ).toBe(ppm(25));
+    expect(rig.view.list().find((s) => s.sensor === 'GD-12')?.value).toBe(ppm(25));
     rig.read('zjk-depot', 'GD-12', ppm(45), { ts: t - 30_000 }); // old, but above HiHi: raise
     expect(rig.types()).toEqual(['hi:raised', 'hihi:raised']);
     rig.clock.advance(6000);

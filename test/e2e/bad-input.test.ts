@@ -93,7 +93,7 @@ describe('bad payloads', () => {
     expect(bySensor['GD-99']).toMatchObject({ value: 99999, configured: 'false', unit: 'ppm' });
     // GD-2 at 4000 ppm propane = 23.5 %LEL ≥ 20: the daemon still evaluates after the garbage
     expect(app.engine.list().map((a) => a.id)).toEqual(['s1/GD-2/hi']);
-    const sensors = app.engine.sensorsApi().list();
+    const sensors = app.sensors.list();
     expect(sensors.find((s) => s.sensor === 'GD-99')?.status).toBe('unconfigured');
     expect((await metric('gaswatch_unconfigured_readings_total '))[0]).toBe('gaswatch_unconfigured_readings_total 1');
     expect(app.readiness().ready).toBe(true);

@@ -56,16 +56,9 @@ const send = (value: number) => pub.publishAsync('gas/s1/GD-1', JSON.stringify({
 describe('live threshold tuning', () => {
   it('applies a changed setpoint to the next reading; an invalid edit leaves it in force', async () => {
     await send(18);
-    await waitFor(
-      () =>
-        app.engine
-          .sensorsApi()
-          .list()
-          .find((s) => s.sensor === 'GD-1')?.value === 18,
-      {
-        message: 'reading seen',
-      },
-    );
+    await waitFor(() => app.sensors.list().find((s) => s.sensor === 'GD-1')?.value === 18, {
+      message: 'reading seen',
+    });
     expect(hiState()).toBeUndefined();
 
     await cfg.writeProfiles(profile({ value: 15, priority: 'high' }));

@@ -50,8 +50,7 @@ afterAll(async () => {
 });
 
 const heard = (app: App) =>
-  app.engine
-    .sensorsApi()
+  app.sensors
     .list()
     .filter((s) => s.value !== null)
     .map((s) => `${s.site}/${s.sensor}`)
@@ -63,14 +62,7 @@ describe('partitions of sites', () => {
     for (const id of ['site-a', 'site-b', 'site-c']) await client.publishAsync(`gas/${id}/G`, '25', { qos: 1 });
     await waitFor(() => heard(a).length === 1 && heard(b).length === 1, { message: 'each heard its site' });
     await client.publishAsync('gas/site-a/G', '26', { qos: 1 }); // a marker after the others
-    await waitFor(
-      () =>
-        a.engine
-          .sensorsApi()
-          .list()
-          .find((s) => s.site === 'site-a')?.value === 26,
-      { message: 'marker' },
-    );
+    await waitFor(() => a.sensors.list().find((s) => s.site === 'site-a')?.value === 26, { message: 'marker' });
     expect(heard(a)).toEqual(['site-a/G']);
     expect(heard(b)).toEqual(['site-b/G']);
     expect(a.engine.list().map((x) => x.id)).toEqual(['site-a/G/hi']);

@@ -6,6 +6,7 @@ import type { SiteDef } from '../../src/domain/sensor.js';
 import type { AlarmEvent, Reading } from '../../src/domain/types.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { SensorView } from '../../src/views/sensors.js';
 
 export function sitesFrom(profiles: unknown, sites: unknown[]): Map<string, SiteDef> {
   const res = resolveSites({
@@ -22,6 +23,8 @@ export function sitesFrom(profiles: unknown, sites: unknown[]): Map<string, Site
 export interface EngineRig {
   clock: ManualClock;
   engine: AlarmEngine;
+  /** The sensor view, fed from the rig's readings and the alarm stream as in the daemon. */
+  view: SensorView;
   events: AlarmEvent[];
   saved: AlarmEntry[][];
   /** Feed a reading of `sensor` at the clock's now (value in the sensor unit unless `unit` given). */
@@ -36,24 +39,29 @@ export function engineRig(
   const clock = opts.clock ?? new ManualClock();
   const events: AlarmEvent[] = [];
   const saved: AlarmEntry[][] = [];
-  const engine = new AlarmEngine({
+  const view = new SensorView({ clock });
+  const engine: AlarmEngine = new AlarmEngine({
     clock,
     logger: silentLogger(),
     startupGrace: opts.startupGrace ?? 60_000,
-    sink: (e) => events.push(...e),
-    persist: async (book) => {
-      saved.push(JSON.parse(JSON.stringify(book)));
+    out: (batch) => {
+      events.push(...batch.events);
+      view.onAlarms(batch);
+      saved.push(JSON.parse(JSON.stringify(engine.entries())));
+      return Promise.resolve();
     },
   });
   engine.applyConfig(sites);
+  view.applyConfig(sites);
   return {
     clock,
     engine,
+    view,
     events,
     saved,
     read(site, sensor, value, extra = {}) {
       const def = sites.get(site)?.sensors.get(sensor);
-      return engine.handle({
+      const reading: Reading = {
         site,
         sensor,
         value,
@@ -62,7 +70,10 @@ export function engineRig(
         status: 'ok',
         configured: def !== undefined,
         ...extra,
-      }).events;
+      };
+      const { events } = engine.handle(reading);
+      view.onReading(reading);
+      return events as AlarmEvent[];
     },
     types: () => events.map((e) => `${e.alarm.condition}:${e.type}`),
   };
@@ -97,3 +108,13 @@ export const DEPOT = {
     { id: 'PT-101', kind: 'pressure', unit: 'MPa', profile: 'pressure', interval: '5s' },
   ],
 };
+
+/** What the daily report reads, from a rig (as the composition root wires it for the daemon). */
+export function reportSource(rig: EngineRig) {
+  return {
+    list: () => rig.engine.list(),
+    history: (q: Parameters<AlarmEngine['history']>[0]) => rig.engine.history(q),
+    entries: () => rig.engine.entries(),
+    sensorsApi: () => rig.view,
+  };
+}

@@ -27,7 +27,7 @@ function rig(opts: { clearAfter?: number; logs?: string[] } = {}) {
   };
   const health = new BrokerHealth({
     conn,
-    engine: r.engine,
+    alarms: r.engine.systemAlarms(),
     clock: r.clock,
     logger: opts.logs
       ? createLogger({ destination: { write: (line: string) => opts.logs?.push(line) } })

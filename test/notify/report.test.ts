@@ -9,7 +9,7 @@ import { runJob } from '../../src/jobs/scheduler.js';
 import { buildDailyReport, reportNotification } from '../../src/notify/report.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { DEPOT, engineRig, GAS_PROFILES, sitesFrom } from '../helpers/engine.js';
+import { DEPOT, engineRig, GAS_PROFILES, reportSource, sitesFrom } from '../helpers/engine.js';
 import { waitFor } from '../helpers/wait.js';
 import { type Receiver, startReceiver } from './receiver.js';
 import { notifyRig } from './rig.js';
@@ -58,7 +58,7 @@ function aDay() {
 describe('daily report', () => {
   it('summarises each site: raised by priority, unacknowledged, stale or fault sensors, shelved', () => {
     const { rig, sites: s } = aDay();
-    const report = buildDailyReport(rig.engine, s, rig.clock.now());
+    const report = buildDailyReport(reportSource(rig), s, rig.clock.now());
     expect(report.from).toBe('2026-11-28T00:00:00.000Z');
     expect(report.to).toBe('2026-11-29T00:00:00.000Z');
     const depot = report.sites.find((x) => x.site === 'zjk-depot');
@@ -89,7 +89,7 @@ describe('daily report', () => {
 
   it('renders the report with local times, the quiet sites counted', () => {
     const { rig, sites: s } = aDay();
-    const n = reportNotification(buildDailyReport(rig.engine, s, rig.clock.now()), 'Asia/Shanghai');
+    const n = reportNotification(buildDailyReport(reportSource(rig), s, rig.clock.now()), 'Asia/Shanghai');
     expect(n.title).toBe('gaswatch daily report 2026-11-29: 6 alarms, 5 unacknowledged');
     expect(n.priority).toBe('critical');
     expect(n.text).toContain('24 hours from 2026-11-28 08:00:00 to 2026-11-29 08:00:00 (Asia/Shanghai)');

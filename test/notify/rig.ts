@@ -10,6 +10,7 @@ import { createMetrics } from '../../src/http/metrics.js';
 import { Notifier } from '../../src/notify/notifier.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { SensorView } from '../../src/views/sensors.js';
 
 export interface NotifyRig {
   clock: ManualClock;
@@ -35,16 +36,17 @@ export function notifyRig(
   let saved: AlarmEntry[] = [];
   const metrics = createMetrics({ defaultMetrics: false });
   let notifier: Notifier | undefined;
-  const engine = new AlarmEngine({
+  const view = new SensorView({ clock });
+  const engine: AlarmEngine = new AlarmEngine({
     clock,
     logger: silentLogger(),
     startupGrace: 3_600_000,
-    sink: (es) => {
-      events.push(...es);
-      for (const e of es) notifier?.onEvent(e);
-    },
-    persist: async (book) => {
-      saved = JSON.parse(JSON.stringify(book));
+    out: (batch) => {
+      events.push(...batch.events);
+      view.onAlarms(batch);
+      notifier?.onAlarms(batch);
+      saved = JSON.parse(JSON.stringify(engine.entries()));
+      return Promise.resolve();
     },
   });
   if (opts.restore) {
@@ -52,10 +54,18 @@ export function notifyRig(
     events.push(...opts.restore.journal);
   }
   engine.applyConfig(sites);
+  view.applyConfig(sites);
   notifier = new Notifier(notify === undefined ? undefined : Notify.parse(notify), {
     clock,
     logger: silentLogger(),
-    engine,
+    alarms: {
+      list: () => engine.list(),
+      history: (q) => engine.history(q),
+      entries: () => engine.entries(),
+      sensorsApi: () => view,
+    },
+    notices: engine.commands,
+    systemAlarms: engine.systemAlarms(),
     sites: () => sites,
     counter: metrics.notifications,
   });
@@ -68,15 +78,17 @@ export function notifyRig(
     metrics,
     book: () => saved,
     gas(ppm, sensor = 'GD-12') {
-      engine.handle({
+      const reading = {
         site: 'zjk-depot',
         sensor,
         value: ppm,
         ts: clock.now(),
         unit: 'ppm',
-        status: 'ok',
+        status: 'ok' as const,
         configured: true,
-      });
+      };
+      engine.handle(reading);
+      view.onReading(reading);
     },
     notices: (type) =>
       events

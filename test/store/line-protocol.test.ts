@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodePoint } from '../../src/store/line-protocol.js';
-import { type Point, readingPoint } from '../../src/store/port.js';
+import { readingPoint } from '../../src/store/points.js';
+import type { Point } from '../../src/store/port.js';
 
 const line = (p: Parameters<typeof encodePoint>[0]) => {
   const e = encodePoint(p);

@@ -1,19 +1,20 @@
 /**
- * The hot path, as plain function calls a benchmark can follow:
+ * The hot path, as plain function calls a benchmark can follow (STYLE "the house"):
  * topic → decode → normalize → evaluate/alarms → store. Returns the promise the MQTT connection
  * waits on before it acknowledges the message: the readings and any alarm events they caused are
- * durable once it resolves.
+ * durable once it resolves. This room only joins the others; each step lives in its own room.
  */
 
-import type { AlarmEngine } from '../alarms/engine.js';
+import type { HandleResult } from '../alarms/book.js';
 import { decodePayload, type Rejection } from '../decode/json.js';
 import { normalize } from '../decode/normalize.js';
 import type { SiteDef } from '../domain/sensor.js';
 import type { Reading } from '../domain/types.js';
-import { type Point, readingPoint, type WritePort } from '../store/port.js';
+import { parseTopic, type TopicPattern } from '../ingest/topics.js';
+import { readingPoint } from '../store/points.js';
+import type { Point, WritePort } from '../store/port.js';
 import type { Clock } from '../util/clock.js';
 import { type Logger, RateLimitedLog } from '../util/logger.js';
-import { parseTopic, type TopicPattern } from './topics.js';
 
 export interface PipelineMetrics {
   reading(configured: boolean): void;
@@ -24,7 +25,7 @@ export interface PipelineMetrics {
 }
 
 export interface PipelineDeps {
-  engine: AlarmEngine;
+  engine: { handle(r: Reading): HandleResult };
   store: WritePort;
   clock: Clock;
   logger: Logger;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlarmEngine } from '../../src/alarms/engine.js';
-import { Pipeline, type PipelineMetrics } from '../../src/ingest/pipeline.js';
 import { compilePattern } from '../../src/ingest/topics.js';
+import { Pipeline, type PipelineMetrics } from '../../src/pipeline/pipeline.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';

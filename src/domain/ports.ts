@@ -1,0 +1,27 @@
+/**
+ * The narrow ports through which other rooms reach the alarm room without knowing it (STYLE habit
+ * 14): the store, the broker watch and the notifier raise gaswatch's own alarms and record what
+ * they did, and nothing more.
+ */
+import type { Priority } from './types.js';
+
+/** The pseudo-site of alarms about gaswatch itself: `_gaswatch/{name}/system` (SPEC §4). */
+export const SYSTEM_SITE = '_gaswatch';
+
+export interface SystemAlarms {
+  /**
+   * Raise (or update) or clear the system alarm `_gaswatch/{name}/system`. It follows the lifecycle
+   * of every alarm: an operator must see that readings or notifications may be missing. Never
+   * throws; a failure to persist is logged by the alarm room.
+   */
+  set(name: string, active: boolean, priority: Priority, message: string, value?: number | null): void;
+}
+
+export interface AlarmNotices {
+  /**
+   * Record what notification did with an alarm — `notified` (sent to someone) or `escalated`
+   * (passed to the next person of the site's chain) — as an event of that alarm, without changing
+   * its state (SPEC §4, §9). False when the alarm is no longer standing.
+   */
+  record(id: string, type: 'notified' | 'escalated', to: string, detail: string | null): boolean;
+}

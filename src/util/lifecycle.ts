@@ -1,0 +1,95 @@
+/**
+ * Components with a lifecycle (STYLE habit 13, after zigbee2mqtt's controller and extensions).
+ * Each long-lived part of the daemon is a component with `start()`/`stop()` and the names of the
+ * components it needs; the runner starts them in dependency order, stops them in reverse, and never
+ * lets a component start before everything it needs has started. A start that fails stops what
+ * had started, in reverse, and rethrows.
+ */
+import type { Logger } from './logger.js';
+
+export interface Component {
+  readonly name: string;
+  /** Components that must have started before this one starts (and stop after it stops). */
+  readonly needs?: readonly string[];
+  start?(): Promise<void> | void;
+  stop?(): Promise<void> | void;
+}
+
+export class Runner {
+  private readonly ordered: Component[];
+  private readonly started: Component[] = [];
+  private state: 'new' | 'starting' | 'started' | 'stopping' | 'stopped' = 'new';
+
+  constructor(
+    components: readonly Component[],
+    private readonly logger: Logger,
+  ) {
+    this.ordered = order(components);
+  }
+
+  /** The components in start order. */
+  get components(): readonly Component[] {
+    return this.ordered;
+  }
+
+  get running(): boolean {
+    return this.state === 'started';
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new Error(`runner already ${this.state}`);
+    this.state = 'starting';
+    for (const c of this.ordered) {
+      if (this.state !== 'starting') return; // stop() was called meanwhile
+      try {
+        await c.start?.();
+        this.started.push(c);
+      } catch (err) {
+        this.logger.debug({ component: c.name }, 'component failed to start; stopping the others');
+        await this.stop();
+        throw err;
+      }
+    }
+    this.state = 'started';
+  }
+
+  /** Stops what started, in reverse; a failing stop is logged and the rest still stop. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping') return;
+    this.state = 'stopping';
+    for (const c of this.started.splice(0).reverse()) {
+      try {
+        await c.stop?.();
+      } catch (err) {
+        this.logger.error({ err, component: c.name }, `stopping ${c.name} failed`);
+      }
+    }
+    this.state = 'stopped';
+  }
+}
+
+/** Dependency order, keeping the given order where nothing constrains it; fails fast on a mistake. */
+export function order(components: readonly Component[]): Component[] {
+  const byName = new Map<string, Component>();
+  for (const c of components) {
+    if (byName.has(c.name)) throw new Error(`component "${c.name}" is listed twice`);
+    byName.set(c.name, c);
+  }
+  for (const c of components)
+    for (const n of c.needs ?? [])
+      if (!byName.has(n)) throw new Error(`component "${c.name}" needs "${n}", which is not listed`);
+  const out: Component[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (c: Component, path: string[]): void => {
+    const s = state.get(c.name);
+    if (s === 'done') return;
+    if (s === 'visiting')
+      throw new Error(`components depend on each other in a cycle: ${[...path, c.name].join(' → ')}`);
+    state.set(c.name, 'visiting');
+    for (const n of c.needs ?? []) visit(byName.get(n) as Component, [...path, c.name]);
+    state.set(c.name, 'done');
+    out.push(c);
+  };
+  for (const c of components) visit(c, []);
+  return out;
+}

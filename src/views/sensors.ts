@@ -1,0 +1,134 @@
+/**
+ * The sensors as the console and `GET /api/sensors` show them (SPEC §8): last value, time and status
+ * (`ok|stale|fault|maintenance|unconfigured`) and the last hour's trend. A read model, fed from the
+ * readings stream and the alarm stream: it decides nothing, it only remembers what went by.
+ *
+ * Readings from sensors no config declares are shown as *unconfigured* (SPEC §1); they are tracked
+ * up to a bound so that a flood of random topics cannot exhaust memory.
+ */
+import { inMaintenance, type SiteDef } from '../domain/sensor.js';
+import type { AlarmBatch, AlarmRecord, Reading, ReadingStatus, SensorSnapshot, SensorStatus } from '../domain/types.js';
+import type { Clock } from '../util/clock.js';
+import { Trend } from './trend.js';
+
+interface Seen {
+  site: string;
+  sensor: string;
+  value: number | null;
+  ts: number | null;
+  status: ReadingStatus | null;
+  trend: Trend | undefined;
+  /** The sensor's fault / stale alarm is active. */
+  fault: boolean;
+  stale: boolean;
+}
+
+/** Undeclared sensors shown at most. */
+const MAX_UNCONFIGURED = 10_000;
+
+export class SensorView {
+  private sites = new Map<string, SiteDef>();
+  private readonly seen = new Map<string, Seen>();
+  private unconfigured = 0;
+
+  constructor(private readonly deps: { clock: Clock }) {}
+
+  applyConfig(sites: Map<string, SiteDef>): void {
+    this.sites = sites;
+    this.unconfigured = 0;
+    for (const s of this.seen.values()) if (!this.def(s.site, s.sensor)) this.unconfigured++;
+  }
+
+  /** Standing alarms at start (restored book): sensors in fault or stale show so at once. */
+  seed(standing: readonly AlarmRecord[]): void {
+    for (const r of standing) this.noteAlarm(r);
+  }
+
+  onReading(r: Reading): void {
+    const s = this.entry(r.site, r.sensor);
+    // A reading older than the one shown (a replayed buffer, a redelivery) does not replace it.
+    if (!s || (s.ts !== null && r.ts < s.ts)) return;
+    s.value = r.value;
+    s.ts = r.ts;
+    s.status = r.status;
+    if (!Number.isFinite(r.value)) return;
+    s.trend ??= new Trend();
+    s.trend.add(r.ts, r.value);
+  }
+
+  onAlarms(batch: AlarmBatch): void {
+    for (const e of batch.events) this.noteAlarm(e.alarm);
+  }
+
+  list(): SensorSnapshot[] {
+    const now = this.deps.clock.now();
+    const out: SensorSnapshot[] = [];
+    for (const site of this.sites.values())
+      for (const def of site.sensors.values()) {
+        const s = this.seen.get(`${def.site}/${def.id}`);
+        let status: SensorStatus = 'ok';
+        if (s?.status === 'maintenance' || s?.status === 'calibrating' || inMaintenance(site, def, now))
+          status = 'maintenance';
+        else if (s?.fault) status = 'fault';
+        else if (s?.stale) status = 'stale';
+        out.push({
+          site: def.site,
+          sensor: def.id,
+          name: def.name ?? null,
+          kind: def.kind,
+          asset: def.asset ?? null,
+          unit: def.unit,
+          value: s?.value ?? null,
+          ts: s?.ts == null ? null : new Date(s.ts).toISOString(),
+          status,
+          configured: true,
+        });
+      }
+    for (const s of this.seen.values()) {
+      if (s.ts === null || this.def(s.site, s.sensor)) continue;
+      out.push({
+        site: s.site,
+        sensor: s.sensor,
+        name: null,
+        kind: null,
+        asset: null,
+        unit: null,
+        value: s.value,
+        ts: new Date(s.ts).toISOString(),
+        status: 'unconfigured',
+        configured: false,
+      });
+    }
+    return out;
+  }
+
+  trend(site: string, sensor: string): { ts: number; value: number }[] | undefined {
+    const s = this.seen.get(`${site}/${sensor}`);
+    if (!s) return this.def(site, sensor) ? [] : undefined;
+    return s.trend?.points(this.deps.clock.now()) ?? [];
+  }
+
+  private noteAlarm(r: AlarmRecord): void {
+    if (r.condition !== 'fault' && r.condition !== 'stale') return;
+    const s = this.entry(r.site, r.sensor);
+    if (!s) return;
+    s[r.condition] = r.state === 'active_unacked' || r.state === 'active_acked';
+  }
+
+  private def(site: string, sensor: string) {
+    return this.sites.get(site)?.sensors.get(sensor);
+  }
+
+  private entry(site: string, sensor: string): Seen | undefined {
+    const key = `${site}/${sensor}`;
+    let s = this.seen.get(key);
+    if (s) return s;
+    if (!this.def(site, sensor)) {
+      if (this.unconfigured >= MAX_UNCONFIGURED) return undefined;
+      this.unconfigured++;
+    }
+    s = { site, sensor, value: null, ts: null, status: null, trend: undefined, fault: false, stale: false };
+    this.seen.set(key, s);
+    return s;
+  }
+}
