@@ -211,3 +211,16 @@ export function observeCommit(
   m.influxWrite.observe({ result: c.target }, c.ms / 1000);
   m.influxPoints.inc({ result: c.target }, c.points);
 }
+
+/** The hot path's counters (pipeline.ts `PipelineMetrics`). */
+export function pipelineMetrics(m: GaswatchMetrics) {
+  return {
+    reading: (configured: boolean) => {
+      m.readings.inc();
+      if (!configured) m.unconfiguredReadings.inc();
+    },
+    rejected: (reason: string) => m.rejected.inc({ reason }),
+    processed: (seconds: number) => m.processing.observe(seconds),
+    evaluationFailed: () => m.evaluationErrors.inc(),
+  };
+}

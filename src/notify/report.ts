@@ -5,8 +5,8 @@
  * renders it once for every channel.
  */
 import type { SiteDef } from '../domain/sensor.js';
+import type { SensorSnapshot } from '../domain/types.js';
 import { type AlarmEvent, type AlarmRecord, PRIORITIES, type Priority } from '../domain/types.js';
-import type { SensorSnapshot } from '../http/ports.js';
 import { formatTime, type Notification } from './message.js';
 
 export interface ReportSource {

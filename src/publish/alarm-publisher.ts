@@ -5,17 +5,25 @@
  * `{prefix}/cmd/ack|shelve|unshelve` with results on `{prefix}/cmd/result`.
  * Every published topic carries the site (SPEC §10); nothing is published to a wildcard.
  */
-import type { AlarmBatch, AlarmEvent, AlarmRecord } from '../domain/types.js';
-import type { AlarmsApi, CommandResult } from '../http/ports.js';
+import type { AlarmBatch, AlarmEvent, AlarmRecord, CommandResult } from '../domain/types.js';
 import type { MqttConnection } from '../ingest/connection.js';
 import type { Logger } from '../util/logger.js';
 
 const COMMANDS = ['ack', 'shelve', 'unshelve'] as const;
 
+/** The operator commands MQTT can give (the alarm room's commands, seen through this port). */
+export interface AlarmCommandPort {
+  ack(id: string, operator: string, comment: string | null): CommandResult;
+  shelve(id: string, operator: string, minutes: number, reason: string): CommandResult;
+  unshelve(id: string, operator: string): CommandResult;
+}
+
 export class AlarmPublisher {
   private unsubscribe: (() => void) | undefined;
 
-  constructor(private readonly deps: { conn: MqttConnection; prefix: string; logger: Logger; alarms: AlarmsApi }) {}
+  constructor(
+    private readonly deps: { conn: MqttConnection; prefix: string; logger: Logger; alarms: AlarmCommandPort },
+  ) {}
 
   recordTopic(r: Pick<AlarmRecord, 'site' | 'sensor' | 'condition'>): string {
     return `${this.deps.prefix}/alarms/${r.site}/${r.sensor}/${r.condition}`;

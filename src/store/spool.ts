@@ -20,6 +20,7 @@
  */
 import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { syncDir, writeFileAtomic } from '../util/atomic-file.js';
 import { type Logger, RateLimitedLog } from '../util/logger.js';
 import type { Point } from './port.js';
 import { classOf, encode, parse } from './segment-format.js';
@@ -50,15 +51,6 @@ export interface Segment {
   resumeAt: number;
   /** Torn and corrupt lines of this file have been counted. */
   checked: boolean;
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }
 
 export class Spool {
@@ -295,16 +287,7 @@ export class Spool {
       return;
     }
     const body = Buffer.from(kept.map((r) => `${r.line}\n`).join(''));
-    const tmp = `${seg.file}.tmp`;
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(body);
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, seg.file);
-    await syncDir(this.opts.dir);
+    await writeFileAtomic(seg.file, body);
     this.total += body.length - seg.bytes;
     seg.bytes = body.length;
     seg.telemetry = 0;

@@ -1,0 +1,374 @@
+/**
+ * The wiring of the composition root (app.ts): every room built from the config, the streams
+ * between them, and the list of components with what each needs — started by the runner in
+ * dependency order, stopped in reverse (STYLE habits 13–14). Nothing here decides anything about
+ * readings, alarms or settings; that policy lives in the rooms.
+ *
+ * Longer than 300 lines because it is the daemon's one wiring diagram: split, the order of the
+ * streams' subscribers and of the components would have to be read across files.
+ */
+import path from 'node:path';
+import { BookStore } from './alarms/book-store.js';
+import { AlarmEngine } from './alarms/engine.js';
+import type { AppOptions } from './app.js';
+import type { LoadedConfig } from './config/load.js';
+import { Reloader } from './config/reload.js';
+import { ConfigWatcher } from './config/watch.js';
+import type { AlarmBatch, Reading } from './domain/types.js';
+import {
+  countAlarmEvents,
+  countAlarms,
+  createMetrics,
+  type GaswatchMetrics,
+  observeCommit,
+  pipelineMetrics,
+} from './http/metrics.js';
+import { createHttpServer, type HttpServer } from './http/server.js';
+import { BrokerHealth } from './ingest/broker-health.js';
+import { type ConnectionOptions, MqttConnection } from './ingest/connection.js';
+import { type EmbeddedBroker, startEmbeddedBroker } from './ingest/embedded-broker.js';
+import { IdleFlush } from './ingest/idle-flush.js';
+import { compilePattern, isOwnOrBrokerTopic, subscriptionFilters, type TopicPattern } from './ingest/topics.js';
+import { Notifier } from './notify/notifier.js';
+import { Pipeline } from './pipeline/pipeline.js';
+import { AlarmPublisher } from './publish/alarm-publisher.js';
+import { alarmEventPoint } from './store/points.js';
+import { SpoolWatch } from './store/spool-watch.js';
+import { createStore, type Store } from './store/store.js';
+import type { Clock } from './util/clock.js';
+import { type Component, Runner } from './util/lifecycle.js';
+import type { Logger } from './util/logger.js';
+import { lockStateDir, type StateLock } from './util/state-lock.js';
+import { Stream } from './util/stream.js';
+import { SensorView } from './views/sensors.js';
+
+export const VERSION = '0.1.0';
+
+export interface ComposeContext {
+  opts: AppOptions;
+  clock: Clock;
+  logger: Logger;
+  /** When this process started, for the retained status. */
+  since: string;
+  readiness(): { ready: boolean; reasons: string[] };
+}
+
+/** A component that may also take a reloaded config (config/reload.ts). */
+type Part = Component & { applyConfig?(next: LoadedConfig): void };
+
+/** Everything built for one run: the runner, and the parts tests and the demo look at. */
+export interface Composed {
+  config(): LoadedConfig;
+  metrics: GaswatchMetrics;
+  store: Store;
+  engine: AlarmEngine;
+  sensors: SensorView;
+  conn: MqttConnection;
+  http: HttpServer | undefined;
+  brokerHealth: BrokerHealth | undefined;
+  runner: Runner;
+  watcher: ConfigWatcher;
+  broker(): EmbeddedBroker | undefined;
+  httpUrl(): string | undefined;
+}
+
+export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
+  const { clock, opts } = ctx;
+  const log = ctx.logger;
+  let config = initial;
+  const main = config.main;
+  // Relative to the working directory, as the shipped config documents.
+  const stateDir = path.resolve(main.state.dir);
+  const prefix = main.mqtt.prefix;
+  const metrics = createMetrics();
+  const patterns: TopicPattern[] = main.mqtt.topics.map(compilePattern);
+  const filters = (c: LoadedConfig) =>
+    subscriptionFilters(patterns, c.main.mqtt.subscribe === 'sites' ? c.sites.keys() : undefined);
+
+  // The two streams: what leaves the alarm book, and every accepted reading.
+  const alarmsOut = new Stream<AlarmBatch>('alarms', log);
+  const readings = new Stream<Reading>('readings', log);
+
+  const bookStore = new BookStore(stateDir, log.child({ module: 'book' }));
+  const engine = new AlarmEngine({
+    clock,
+    logger: log.child({ module: 'alarms' }),
+    out: (batch) => alarmsOut.publish(batch),
+    startupGrace: main.alarms.startupGrace,
+  });
+  const systemAlarms = engine.systemAlarms();
+  const store = createStore({
+    influx: main.influx,
+    stateDir,
+    clock,
+    logger: log.child({ module: 'store' }),
+    onCommit: (c) => {
+      observeCommit(metrics, c);
+      spoolWatch.check();
+    },
+  });
+  const spoolWatch = new SpoolWatch({
+    stats: () => store.stats(),
+    alarms: systemAlarms,
+    maxBytes: main.influx.spoolMaxBytes,
+    clock,
+    onDropped: (n) => metrics.spoolDropped.inc(n),
+  });
+  const sensors = new SensorView({ clock });
+
+  let broker: EmbeddedBroker | undefined;
+  const connOptions: ConnectionOptions = {
+    // Replaced by the embedded broker's address when it has started (see its component).
+    url: opts.mqttUrl ?? main.mqtt.url,
+    clientId: main.mqtt.clientId,
+    username: main.mqtt.username,
+    password: main.mqtt.password,
+    // aedes speaks MQTT 3.1.1 only.
+    protocolVersion: main.mqtt.url === 'embedded' && !opts.mqttUrl ? 4 : main.mqtt.protocolVersion,
+    receiveMaximum: main.mqtt.receiveMaximum,
+    filters: filters(config),
+    // Several instances each keep their own retained status (and Will).
+    statusTopic: main.mqtt.instance ? `${prefix}/status/${main.mqtt.instance}` : `${prefix}/status`,
+    onlinePayload: () => JSON.stringify({ state: 'online', since: ctx.since, version: VERSION }),
+    offlinePayload: JSON.stringify({ state: 'offline' }),
+  };
+  const embedded = connOptions.url === 'embedded';
+  const conn = new MqttConnection(connOptions, { logger: log.child({ module: 'mqtt' }), clock });
+  const publisher = new AlarmPublisher({ conn, prefix, logger: log.child({ module: 'publish' }), alarms: engine });
+  const notifier = new Notifier(main.notify, {
+    clock,
+    logger: log.child({ module: 'notify' }),
+    alarms: {
+      list: () => engine.list(),
+      history: (q) => engine.history(q),
+      entries: () => engine.entries(),
+      sensorsApi: () => sensors,
+    },
+    notices: engine.commands,
+    systemAlarms,
+    sites: () => config.sites,
+    counter: metrics.notifications,
+  });
+  const pipeline = new Pipeline({
+    engine,
+    store,
+    clock,
+    logger: log.child({ module: 'ingest' }),
+    metrics: pipelineMetrics(metrics),
+    sites: () => config.sites,
+    patterns: () => patterns,
+    maxPayload: main.mqtt.maxPayload,
+    onReading: (r) => void readings.publish(r),
+  });
+  conn.onMessage((topic, payload) => (isOwnOrBrokerTopic(prefix, topic) ? undefined : pipeline.handle(topic, payload)));
+
+  // Subscribers of the alarm stream, in order: the retained records first (the control room's
+  // latency), then the durable ones (the book on disk, the store), then the rest.
+  alarmsOut.subscribe((b) => publisher.onAlarms(b));
+  alarmsOut.subscribe((b) => bookStore.save(b.events, () => engine.entries()), { durable: true });
+  alarmsOut.subscribe((b) => (b.events.length ? store.write(b.events.map(alarmEventPoint)) : undefined), {
+    durable: true,
+  });
+  alarmsOut.subscribe((b) => notifier.onAlarms(b));
+  alarmsOut.subscribe((b) => sensors.onAlarms(b));
+  alarmsOut.subscribe((b) => countAlarmEvents(metrics, b));
+  readings.subscribe((r) => sensors.onReading(r));
+
+  const http = main.http.enabled
+    ? createHttpServer({
+        listen: opts.httpListen ?? main.http.listen,
+        alarms: engine,
+        sensors,
+        live: {
+          onAlarmEvent: (fn) =>
+            alarmsOut.subscribe((b) => {
+              for (const e of b.events) fn(e);
+            }),
+          onReading: (fn) => readings.subscribe(fn),
+        },
+        health: { readiness: () => ctx.readiness() },
+        metrics,
+        operators: main.operators,
+        anonymousViewer: main.http.anonymousViewer,
+        logger: log,
+        clock,
+      })
+    : undefined;
+  let httpUrl: string | undefined;
+  const brokerHealth = embedded
+    ? undefined // aedes publishes no $SYS counters
+    : new BrokerHealth({ conn, alarms: systemAlarms, clock, logger: log.child({ module: 'broker-health' }) });
+  const idleFlush = new IdleFlush({ conn, commitNow: () => store.commitNow(), clock });
+  const watcher = new ConfigWatcher({
+    file: opts.configFile,
+    current: config,
+    onReload: (result, cause) => reloader.apply(result, cause),
+    logger: log.child({ module: 'config' }),
+  });
+  let lock: StateLock | undefined;
+  let ticker: { cancel(): void } | undefined;
+
+  Object.assign(metrics.live, {
+    mqttConnected: () => conn.connected,
+    spool: () => ({ bytes: store.stats().spoolBytes, segments: store.stats().spoolSegments }),
+    floodSites: () => engine.health().floodingSites,
+    alarmCounts: () => countAlarms(engine.list()),
+  } satisfies typeof metrics.live);
+
+  const parts: Part[] = [
+    {
+      name: 'state-lock',
+      start: async () => {
+        lock = await lockStateDir(stateDir);
+      },
+      stop: () => lock?.release(),
+    },
+    { name: 'store', needs: ['state-lock'], start: () => store.start(), stop: () => store.stop() },
+    {
+      name: 'alarms',
+      needs: ['state-lock', 'store'],
+      start: async () => {
+        const restored = await bookStore.load();
+        engine.restore(restored.entries, restored.journal);
+        if (restored.entries.length) log.info({ alarms: restored.entries.length }, 'alarm book restored');
+        void engine.applyConfig(config.sites).durable?.catch(() => undefined);
+      },
+      stop: () => bookStore.flush(),
+      applyConfig: (c) =>
+        void engine
+          .applyConfig(c.sites, c.main.alarms.startupGrace)
+          .durable?.catch((err) => log.error({ err }, 'persisting alarm state failed')),
+    },
+    {
+      name: 'sensor-view',
+      needs: ['alarms'],
+      start: () => {
+        sensors.applyConfig(config.sites);
+        sensors.seed(engine.list());
+      },
+      applyConfig: (c) => sensors.applyConfig(c.sites),
+    },
+    {
+      name: 'spool-watch',
+      needs: ['store', 'alarms'],
+      start: () => spoolWatch.start(),
+      stop: () => spoolWatch.stop(),
+    },
+    {
+      name: 'notifier',
+      needs: ['alarms', 'sensor-view'],
+      start: () => notifier.start(),
+      stop: () => notifier.stop(),
+      applyConfig: (c) => notifier.applyConfig(c.main.notify),
+    },
+    // The console and /readyz come up before the broker: with the broker down, operators must see why.
+    {
+      name: 'http',
+      needs: ['alarms', 'sensor-view'],
+      start: async () => {
+        if (!http) return;
+        httpUrl = (await http.start()).url;
+      },
+      stop: () => http?.stop(),
+      applyConfig: (c) => http?.setOperators(c.main.operators),
+    },
+    {
+      name: 'embedded-broker',
+      start: async () => {
+        if (!embedded) return;
+        broker = await startEmbeddedBroker('127.0.0.1', 0, log.child({ module: 'broker' }));
+        connOptions.url = broker.url;
+        log.info({ url: broker.url }, 'embedded MQTT broker started');
+      },
+      stop: () => broker?.stop(),
+    },
+    {
+      // Messages may arrive the moment we connect: everything the pipeline feeds is started first.
+      name: 'mqtt',
+      needs: ['embedded-broker', 'alarms', 'sensor-view', 'store', 'notifier', 'spool-watch'],
+      start: async () => {
+        try {
+          await conn.start();
+        } catch (err) {
+          // Keep running: mqtt.js goes on reconnecting and /readyz says why we are not ready.
+          log.error({ err: (err as Error).message }, 'MQTT broker not reachable yet; still trying');
+        }
+      },
+      stop: async () => {
+        // Make what we hold durable first, so the pending PUBACKs go out before we disconnect. (Not
+        // a full flush: a long spool backlog would hold the stop up; it is replayed after the next start.)
+        await store.durable().catch((err) => log.error({ err }, 'store commit failed'));
+        await bookStore.flush().catch((err) => log.error({ err }, 'alarm book flush failed'));
+        await conn.stop();
+      },
+      applyConfig: (c) => {
+        // A partition that gained or lost sites subscribes to match.
+        if (c.main.mqtt.subscribe === 'sites') conn.setFilters(filters(c));
+      },
+    },
+    {
+      name: 'publisher',
+      needs: ['mqtt'],
+      start: async () => {
+        conn.onConnect(() => void publisher.syncRetained(engine.list()).catch(() => undefined));
+        if (conn.connected) {
+          publisher.startCommands();
+          await publisher.syncRetained(engine.list());
+        } else conn.onConnect(() => publisher.startCommands());
+      },
+      stop: () => publisher.stop(),
+    },
+    {
+      name: 'broker-health',
+      needs: ['mqtt', 'alarms'],
+      start: () => brokerHealth?.start(),
+      stop: () => brokerHealth?.stop(),
+    },
+    {
+      name: 'ticker',
+      needs: ['alarms'],
+      start: () => {
+        ticker = clock.setInterval(() => {
+          try {
+            void engine.tick().durable?.catch((err) => log.error({ err }, 'persisting alarm state failed'));
+          } catch (err) {
+            log.error({ err }, 'alarm tick failed');
+          }
+        }, 1000);
+      },
+      stop: () => ticker?.cancel(),
+    },
+    { name: 'idle-flush', needs: ['mqtt', 'store'], start: () => idleFlush.start(), stop: () => idleFlush.stop() },
+    { name: 'logging', applyConfig: (c) => opts.setLogLevel?.(c.main.log.level) },
+    {
+      name: 'config-watch',
+      needs: ['mqtt', 'http', 'notifier'],
+      start: () => watcher.start(),
+      stop: () => watcher.stop(),
+    },
+  ];
+  const runner = new Runner(parts, log);
+  const reloader = new Reloader({
+    current: () => config,
+    swap: (next) => {
+      config = next;
+    },
+    appliers: () => runner.components as Part[],
+    logger: log.child({ module: 'config' }),
+    onOutcome: (result) => metrics.configReloads.inc({ result }),
+  });
+  return {
+    config: () => config,
+    metrics,
+    store,
+    engine,
+    sensors,
+    conn,
+    http,
+    brokerHealth,
+    runner,
+    watcher,
+    broker: () => broker,
+    httpUrl: () => httpUrl,
+  };
+}
