@@ -18,7 +18,11 @@ describe('applyMode', () => {
 
   it('keeps the running value of a restart-only setting and takes the new live ones', () => {
     const running = Main.parse({ mqtt: { url: 'mqtt://a:1883' }, log: { level: 'info' } });
-    const next = Main.parse({ mqtt: { url: 'mqtt://b:1883' }, log: { level: 'debug' }, alarms: { startupGrace: '2m' } });
+    const next = Main.parse({
+      mqtt: { url: 'mqtt://b:1883' },
+      log: { level: 'debug' },
+      alarms: { startupGrace: '2m' },
+    });
     const applied = appliedMain(running, next);
     expect(applied.mqtt.url).toBe('mqtt://a:1883');
     expect(applied.log.level).toBe('debug');

@@ -6,15 +6,17 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { AlarmEvent, AlarmRecord } from '../../src/domain/types.js';
-import { type ConfigDir, startApp, writeConfigDir } from '../helpers/daemon.js';
-import { type Influxd, startInfluxd } from '../helpers/influxd.js';
-import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
+import { type ConfigDir, startApp } from '../helpers/daemon.js';
+import type { Influxd } from '../helpers/influxd.js';
+import type { Mosquitto } from '../helpers/mosquitto.js';
 import { connectClient, type ReceivedMessage, recordAll } from '../helpers/mqtt-client.js';
+import { type Plant, startPlant } from '../helpers/plant.js';
 import { waitFor } from '../helpers/wait.js';
 
 let broker: Mosquitto;
 let influx: Influxd;
 let cfg: ConfigDir;
+let plant: Plant;
 let app: App | undefined;
 let client: MqttClient;
 const seen: ReceivedMessage[] = [];
@@ -27,29 +29,30 @@ const events = (type?: string) =>
     .filter((e) => !type || e.type === type);
 
 beforeAll(async () => {
-  [broker, influx] = await Promise.all([startMosquitto({ persistence: true }), startInfluxd()]);
-  cfg = await writeConfigDir({
-    mqttUrl: broker.url,
-    influxUrl: influx.url,
+  plant = await startPlant({
+    mosquitto: { persistence: true },
     database: DB,
-    profiles: {
-      'combustible-gas': {
-        unit: '%LEL',
-        deadband: 2,
-        range: [0, 100],
-        setpoints: { hi: { value: 20, priority: 'high' }, hihi: { value: 40, priority: 'critical', latch: true } },
+    config: {
+      profiles: {
+        'combustible-gas': {
+          unit: '%LEL',
+          deadband: 2,
+          range: [0, 100],
+          setpoints: { hi: { value: 20, priority: 'high' }, hihi: { value: 40, priority: 'critical', latch: true } },
+        },
       },
-    },
-    sites: {
-      'zjk-depot': {
-        id: 'zjk-depot',
-        type: 'storage',
-        sensors: [
-          { id: 'GD-12', kind: 'gas', gas: 'methane', unit: 'ppm', profile: 'combustible-gas', interval: '1h' },
-        ],
+      sites: {
+        'zjk-depot': {
+          id: 'zjk-depot',
+          type: 'storage',
+          sensors: [
+            { id: 'GD-12', kind: 'gas', gas: 'methane', unit: 'ppm', profile: 'combustible-gas', interval: '1h' },
+          ],
+        },
       },
     },
   });
+  ({ broker, influx, cfg } = plant);
   client = await connectClient(broker.url, {}, recordAll(seen));
   await client.subscribeAsync(['gaswatch/events', 'gaswatch/alarms/#', 'gaswatch/cmd/result'], { qos: 1 });
 });
@@ -57,7 +60,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.endAsync();
   await app?.stop();
-  await Promise.all([broker?.stop(), influx?.stop(), cfg?.cleanup()]);
+  await plant?.stop();
 });
 
 describe('alarm state across a restart', () => {

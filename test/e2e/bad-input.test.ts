@@ -5,40 +5,42 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { type ConfigDir, startApp, writeConfigDir } from '../helpers/daemon.js';
-import { type Influxd, startInfluxd } from '../helpers/influxd.js';
-import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
+import { type ConfigDir, startApp } from '../helpers/daemon.js';
+import type { Influxd } from '../helpers/influxd.js';
+import type { Mosquitto } from '../helpers/mosquitto.js';
 import { connectClient } from '../helpers/mqtt-client.js';
+import { type Plant, startPlant } from '../helpers/plant.js';
 import { waitFor } from '../helpers/wait.js';
 
 let broker: Mosquitto;
 let influx: Influxd;
 let cfg: ConfigDir;
+let plant: Plant;
 let app: App;
 let pub: MqttClient;
 
 const DB = 'gaswatch_badinput';
 
 beforeAll(async () => {
-  [broker, influx] = await Promise.all([startMosquitto(), startInfluxd()]);
-  cfg = await writeConfigDir({
-    mqttUrl: broker.url,
-    influxUrl: influx.url,
+  plant = await startPlant({
     database: DB,
-    profiles: {
-      gas: { unit: '%LEL', range: [0, 100], setpoints: { hi: { value: 20, priority: 'high' } } },
-    },
-    sites: {
-      s1: {
-        id: 's1',
-        type: 'station',
-        sensors: [
-          { id: 'GD-1', kind: 'gas', gas: 'propane', unit: 'ppm', profile: 'gas', interval: '1h' },
-          { id: 'GD-2', kind: 'gas', gas: 'propane', unit: 'ppm', profile: 'gas', interval: '1h' },
-        ],
+    config: {
+      profiles: {
+        gas: { unit: '%LEL', range: [0, 100], setpoints: { hi: { value: 20, priority: 'high' } } },
+      },
+      sites: {
+        s1: {
+          id: 's1',
+          type: 'station',
+          sensors: [
+            { id: 'GD-1', kind: 'gas', gas: 'propane', unit: 'ppm', profile: 'gas', interval: '1h' },
+            { id: 'GD-2', kind: 'gas', gas: 'propane', unit: 'ppm', profile: 'gas', interval: '1h' },
+          ],
+        },
       },
     },
   });
+  ({ broker, influx, cfg } = plant);
   app = await startApp(cfg.file);
   pub = await connectClient(broker.url);
 });
@@ -46,7 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await pub?.endAsync();
   await app?.stop();
-  await Promise.all([broker?.stop(), influx?.stop(), cfg?.cleanup()]);
+  await plant?.stop();
 });
 
 async function metric(name: string): Promise<string[]> {

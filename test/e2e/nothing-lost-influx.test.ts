@@ -7,9 +7,10 @@
 import { startScenario } from 'gaswatch-simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { type ConfigDir, startApp, writeConfigDir } from '../helpers/daemon.js';
-import { type Influxd, startInfluxd } from '../helpers/influxd.js';
-import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
+import { type ConfigDir, startApp } from '../helpers/daemon.js';
+import type { Influxd } from '../helpers/influxd.js';
+import type { Mosquitto } from '../helpers/mosquitto.js';
+import { type Plant, startPlant } from '../helpers/plant.js';
 import { expectAllStored, loadFleet } from '../helpers/stored.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
@@ -25,22 +26,23 @@ const OUTAGE_MS = 30_000;
 let broker: Mosquitto;
 let influx: Influxd;
 let cfg: ConfigDir;
+let plant: Plant;
 let app: App;
 
 beforeAll(async () => {
-  [broker, influx] = await Promise.all([startMosquitto(), startInfluxd()]);
-  cfg = await writeConfigDir({
-    mqttUrl: broker.url,
-    influxUrl: influx.url,
+  plant = await startPlant({
     database: DB,
-    ...loadFleet(SITES, SENSORS),
+    config: {
+      ...loadFleet(SITES, SENSORS),
+    },
   });
+  ({ broker, influx, cfg } = plant);
   app = await startApp(cfg.file);
 });
 
 afterAll(async () => {
   await app?.stop();
-  await Promise.all([broker?.stop(), influx?.stop(), cfg?.cleanup()]);
+  await plant?.stop();
 });
 
 /** Readings the daemon has accepted so far. */

@@ -7,53 +7,55 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { AlarmEvent } from '../../src/domain/types.js';
-import { type ConfigDir, startApp, writeConfigDir } from '../helpers/daemon.js';
-import { type Influxd, startInfluxd } from '../helpers/influxd.js';
-import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
+import { type ConfigDir, startApp } from '../helpers/daemon.js';
+import type { Influxd } from '../helpers/influxd.js';
+import type { Mosquitto } from '../helpers/mosquitto.js';
 import { connectClient, type ReceivedMessage, recordAll } from '../helpers/mqtt-client.js';
+import { type Plant, startPlant } from '../helpers/plant.js';
 import { waitFor } from '../helpers/wait.js';
 
 let broker: Mosquitto;
 let influx: Influxd;
 let cfg: ConfigDir;
+let plant: Plant;
 let app: App;
 let client: MqttClient;
 const seen: ReceivedMessage[] = [];
 const DB = 'gaswatch_slowleak';
 
 beforeAll(async () => {
-  [broker, influx] = await Promise.all([startMosquitto(), startInfluxd()]);
-  cfg = await writeConfigDir({
-    mqttUrl: broker.url,
-    influxUrl: influx.url,
+  plant = await startPlant({
     database: DB,
-    profiles: {
-      // As shipped but without the latch on HiHi, so the test also sees it clear by itself.
-      'combustible-gas': {
-        unit: '%LEL',
-        deadband: 2,
-        range: [0, 100],
-        setpoints: { hi: { value: 20, priority: 'high' }, hihi: { value: 40, priority: 'critical' } },
+    config: {
+      profiles: {
+        // As shipped but without the latch on HiHi, so the test also sees it clear by itself.
+        'combustible-gas': {
+          unit: '%LEL',
+          deadband: 2,
+          range: [0, 100],
+          setpoints: { hi: { value: 20, priority: 'high' }, hihi: { value: 40, priority: 'critical' } },
+        },
       },
-    },
-    sites: {
-      'hx-station': {
-        id: 'hx-station',
-        type: 'station',
-        sensors: [
-          {
-            id: 'GD-21',
-            kind: 'gas',
-            gas: 'propane',
-            asset: 'dispenser-1',
-            unit: 'ppm',
-            profile: 'combustible-gas',
-            interval: '1h',
-          },
-        ],
+      sites: {
+        'hx-station': {
+          id: 'hx-station',
+          type: 'station',
+          sensors: [
+            {
+              id: 'GD-21',
+              kind: 'gas',
+              gas: 'propane',
+              asset: 'dispenser-1',
+              unit: 'ppm',
+              profile: 'combustible-gas',
+              interval: '1h',
+            },
+          ],
+        },
       },
     },
   });
+  ({ broker, influx, cfg } = plant);
   app = await startApp(cfg.file);
   client = await connectClient(broker.url, {}, recordAll(seen));
   await client.subscribeAsync(['gaswatch/events', 'gaswatch/alarms/#'], { qos: 1 });
@@ -62,7 +64,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.endAsync();
   await app?.stop();
-  await Promise.all([broker?.stop(), influx?.stop(), cfg?.cleanup()]);
+  await plant?.stop();
 });
 
 describe('slow leak at a filling station', () => {

@@ -10,8 +10,8 @@ import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { App } from '../../src/app.js';
 import type { AlarmEntry } from '../../src/alarms/book.js';
+import { App } from '../../src/app.js';
 import type { AlarmEvent } from '../../src/domain/types.js';
 import { createLogger } from '../../src/util/logger.js';
 import { type ConfigDir, writeConfigDir } from '../helpers/daemon.js';
@@ -75,7 +75,12 @@ beforeAll(async () => {
     mqttUrl: broker.url,
     main: { log: { level: 'debug' } },
     profiles: {
-      'combustible-gas': { unit: '%LEL', deadband: 2, range: [0, 100], setpoints: { hi: { value: 20, priority: 'high' } } },
+      'combustible-gas': {
+        unit: '%LEL',
+        deadband: 2,
+        range: [0, 100],
+        setpoints: { hi: { value: 20, priority: 'high' } },
+      },
     },
     sites: {
       'zjk-depot': {
@@ -119,7 +124,9 @@ describe('start order', () => {
         }),
       { timeout: 10_000, message: 'the resumed escalation on gaswatch/events' },
     );
-    const failures = lines.filter((l) => String(l.msg).includes('publish failed') || String(l.err).includes('not started'));
+    const failures = lines.filter(
+      (l) => String(l.msg).includes('publish failed') || String(l.err).includes('not started'),
+    );
     expect(failures).toEqual([]);
   });
 

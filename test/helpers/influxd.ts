@@ -1,9 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './ports.js';
-import { type Lifecycle, lifecycle, StartError, spawnLogged, waitReady } from './server-process.js';
+import { type Lifecycle, lifecycle, spawnLogged, startOnFreePorts, waitReady } from './server-process.js';
 
 export const INFLUXD_BIN = process.env['INFLUXD_BIN'] ?? '/usr/bin/influxd';
 
@@ -96,22 +95,10 @@ export async function startInfluxd(opts: InfluxdOptions = {}): Promise<Influxd> 
   };
   const life = lifecycle('influxd', dir, launch);
 
-  try {
-    for (let attempt = 1; ; attempt++) {
-      port = await freePort();
-      rpcPort = await freePort();
-      if (rpcPort === port) continue;
-      try {
-        await life.restart();
-        break;
-      } catch (err) {
-        if (!(err instanceof StartError && err.addressInUse) || attempt >= 3) throw err;
-      }
-    }
-  } catch (err) {
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
+  await startOnFreePorts(dir, 2, async (ports) => {
+    [port, rpcPort] = ports as [number, number];
+    await life.restart();
+  });
 
   const url = `http://127.0.0.1:${port}`;
 

@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, portAccepts } from './ports.js';
-import { type Lifecycle, lifecycle, StartError, spawnLogged, waitReady } from './server-process.js';
+import { portAccepts } from './ports.js';
+import { type Lifecycle, lifecycle, spawnLogged, startOnFreePorts, waitReady } from './server-process.js';
 
 export const MOSQUITTO_BIN = process.env['MOSQUITTO_BIN'] ?? '/usr/sbin/mosquitto';
 
@@ -80,21 +80,10 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   };
   const life = lifecycle('mosquitto', dir, launch);
 
-  try {
-    // freePort() races other test workers; on "address in use" try a fresh port.
-    for (let attempt = 1; ; attempt++) {
-      port = await freePort();
-      try {
-        await life.restart();
-        break;
-      } catch (err) {
-        if (!(err instanceof StartError && err.addressInUse) || attempt >= 3) throw err;
-      }
-    }
-  } catch (err) {
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
+  await startOnFreePorts(dir, 1, async ([p]) => {
+    port = p as number;
+    await life.restart();
+  });
 
   return {
     url: `mqtt://127.0.0.1:${port}`,

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
+import { freePort } from './ports.js';
 import { sleep } from './wait.js';
 
 /**
@@ -165,4 +166,34 @@ export function lifecycle(name: string, dir: string, launch: () => Promise<Child
       child = await launch();
     },
   };
+}
+
+/**
+ * Start a server on `count` distinct free loopback ports. freePort() races other test workers, so a
+ * start that fails with "address in use" is tried again with fresh ports (three times at most); a
+ * server that never starts has its temp dir removed.
+ */
+export async function startOnFreePorts(
+  dir: string,
+  count: number,
+  start: (ports: number[]) => Promise<void>,
+): Promise<void> {
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const ports: number[] = [];
+      while (ports.length < count) {
+        const p = await freePort();
+        if (!ports.includes(p)) ports.push(p);
+      }
+      try {
+        await start(ports);
+        return;
+      } catch (err) {
+        if (!(err instanceof StartError && err.addressInUse) || attempt >= 3) throw err;
+      }
+    }
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
 }

@@ -92,8 +92,9 @@ export function writePortContract(name: string, harness: () => ContractHarness):
       expect(normalize(await p.stored('alarm_event'))).toEqual(normalize(pts.slice(3)));
     });
 
-    it('keeps what it resolved when abandoned without stop, as by kill -9', async () => {
-      if (!harness().durable) return;
+    it('keeps what it resolved when abandoned without stop, as by kill -9', async (ctx) => {
+      // A port that keeps nothing on disk (the memory store) has no such promise: reported as skipped.
+      if (!harness().durable) ctx.skip();
       const p = await place();
       const first = await started(p);
       const pts = Array.from({ length: 30 }, (_, i) => reading(i));

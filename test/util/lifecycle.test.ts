@@ -22,7 +22,10 @@ function recorder() {
 describe('Runner', () => {
   it('starts in dependency order and stops in reverse', async () => {
     const { log, part } = recorder();
-    const runner = new Runner([part('http', ['alarms']), part('mqtt', ['alarms', 'store']), part('alarms', ['store']), part('store')], silentLogger());
+    const runner = new Runner(
+      [part('http', ['alarms']), part('mqtt', ['alarms', 'store']), part('alarms', ['store']), part('store')],
+      silentLogger(),
+    );
     await runner.start();
     expect(runner.running).toBe(true);
     await runner.stop();
@@ -40,14 +43,20 @@ describe('Runner', () => {
 
   it('stops what had started when a start fails, and rethrows', async () => {
     const { log, part } = recorder();
-    const runner = new Runner([part('store'), part('alarms', ['store']), part('mqtt', ['alarms'], 'start')], silentLogger());
+    const runner = new Runner(
+      [part('store'), part('alarms', ['store']), part('mqtt', ['alarms'], 'start')],
+      silentLogger(),
+    );
     await expect(runner.start()).rejects.toThrow('mqtt cannot start');
     expect(log).toEqual(['start store', 'start alarms', 'stop alarms', 'stop store']);
   });
 
   it('goes on stopping the others when one stop fails', async () => {
     const { log, part } = recorder();
-    const runner = new Runner([part('store'), part('alarms', ['store'], 'stop'), part('http', ['alarms'])], silentLogger());
+    const runner = new Runner(
+      [part('store'), part('alarms', ['store'], 'stop'), part('http', ['alarms'])],
+      silentLogger(),
+    );
     await runner.start();
     await runner.stop();
     expect(log.filter((l) => l.startsWith('stop'))).toEqual(['stop http', 'stop alarms', 'stop store']);
