@@ -156,22 +156,27 @@ describe('spool bound hit during an InfluxDB outage', () => {
 
     // Alarm events: every one the engine emitted is in InfluxDB, including those that shared spool
     // segments with the telemetry that was dropped.
-    const events = app.engine.history({ limit: 1_000_000 });
-    const raisedByReadings = sent.filter((m) => m.sensor === 'GD-1' && m.value > 5000).length;
-    expect(events.filter((e) => e.alarm.sensor === 'GD-1' && e.type === 'raised')).toHaveLength(raisedByReadings);
     const key = (site: unknown, sensor: unknown, condition: unknown, type: unknown, ts: number) =>
       `${site}/${sensor}/${condition}/${type}@${ts}`;
-    const want = events.map((e) => key(e.alarm.site, e.alarm.sensor, e.alarm.condition, e.type, Date.parse(e.at)));
-    // Two events of one series in the same millisecond would be one point: the test must not do that.
-    expect(new Set(want).size).toBe(want.length);
-    // The spool-full alarm's own events may still be on their way when the replay ends: wait for them.
+    const wanted = () =>
+      app.engine
+        .history({ limit: 1_000_000 })
+        .map((e) => key(e.alarm.site, e.alarm.sensor, e.alarm.condition, e.type, Date.parse(e.at)));
     const storedEvents = async () =>
       (await influx.query('SELECT * FROM alarm_event', DB)).map((r) =>
         key(r.site, r.sensor, r.condition, r.type, r.time as number),
       );
-    await waitFor(async () => (await storedEvents()).length >= want.length, {
-      message: `all ${want.length} alarm events in InfluxDB`,
+    // The spool-full alarm's own events (raised, cleared) may still be on their way when the replay
+    // ends: wait until what is stored catches up with what was emitted.
+    await waitFor(async () => (await storedEvents()).length === wanted().length, {
+      message: 'every alarm event in InfluxDB',
     });
+    const events = app.engine.history({ limit: 1_000_000 });
+    const raisedByReadings = sent.filter((m) => m.sensor === 'GD-1' && m.value > 5000).length;
+    expect(events.filter((e) => e.alarm.sensor === 'GD-1' && e.type === 'raised')).toHaveLength(raisedByReadings);
+    const want = wanted();
+    // Two events of one series in the same millisecond would be one point: the test must not do that.
+    expect(new Set(want).size).toBe(want.length);
     expect((await storedEvents()).sort()).toEqual(want.sort());
 
     console.log(
