@@ -10,6 +10,7 @@
  * The cases pin down which settings keep the queue and which lose it, and what gaswatch shows
  * when it is lost. They print one line each; docs/deploy.md quotes them.
  */
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { runScenario } from 'gaswatch-simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ import { type Influxd, startInfluxd } from '../helpers/influxd.js';
 import { loadFleet } from '../helpers/stored.js';
 import { sleep } from '../helpers/wait.js';
 import { type ConfBroker, startConfBroker } from './conf-broker.js';
+import { KIT_CONF } from './kit-broker.js';
 
 // 2 sites × 10 sensors × 5 Hz × 10 s of simulated time = 1,000 readings, one per message.
 const SITES = 2;
@@ -27,8 +29,18 @@ const RATE = 5;
 const DURATION = '10s';
 const READINGS = SITES * SENSORS * RATE * 10;
 
-/** The kit's queue settings (deploy/mosquitto/mosquitto.conf) without TLS and ACLs. */
-const KIT_QUEUE = ['max_queued_messages 2000000', 'max_queued_bytes 1073741824', 'max_inflight_messages 0'];
+/** Lines of the kit's mosquitto.conf with these options, as they are there. */
+function kitLines(...options: string[]): string[] {
+  const lines = readFileSync(KIT_CONF, 'utf8')
+    .split('\n')
+    .filter((l) => options.some((o) => l.startsWith(`${o} `)));
+  if (lines.length !== options.length) throw new Error(`the kit conf lacks one of ${options.join(', ')}`);
+  return lines;
+}
+/** The kit's queue settings without TLS, ACLs or its autosave and QoS 0 choices (varied below). */
+const KIT_QUEUE = kitLines('max_queued_messages', 'max_queued_bytes', 'max_inflight_messages');
+/** The kit's persistence settings, exactly. */
+const KIT_PERSISTENCE = kitLines('persistence', 'autosave_interval', 'queue_qos0_messages');
 
 let influx: Influxd;
 const cleanup: Array<() => Promise<void>> = [];
@@ -121,9 +133,9 @@ function report(name: string, o: Outcome): void {
 }
 
 describe('readings queued for gaswatch while it is down, across a broker restart (Mosquitto 2.0.11)', () => {
-  it('a clean restart (SIGTERM) with persistence keeps every queued reading', { timeout: 60_000 }, async () => {
-    const o = await outage('sigterm', ['persistence true', 'autosave_interval 10', ...KIT_QUEUE], (b) => b.restart());
-    report('SIGTERM, persistence true', o);
+  it('a clean restart (SIGTERM) with the kit settings keeps every queued reading', { timeout: 60_000 }, async () => {
+    const o = await outage('sigterm', [...KIT_PERSISTENCE, ...KIT_QUEUE], (b) => b.restart());
+    report(`SIGTERM, the kit's ${KIT_PERSISTENCE.join(', ')}`, o);
     expect(o.sessionPresent).toBe(true);
     expect(o.stored).toBe(READINGS);
   });
