@@ -11,7 +11,7 @@ import { type LoadedConfig, type LoadResult, loadConfig } from './config/load.js
 import { ConfigWatcher, type ReloadCause } from './config/watch.js';
 import type { AlarmEvent, Reading } from './domain/types.js';
 import { createMetrics, type GaswatchMetrics } from './http/metrics.js';
-import { createHttpServer, type HttpServer } from './http/server.js';
+import { createHttpServer, type HttpServer, httpSettings } from './http/server.js';
 import { BrokerHealth } from './ingest/broker-health.js';
 import { MqttConnection } from './ingest/connection.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './ingest/embedded-broker.js';
@@ -221,7 +221,7 @@ export class App {
         health: { readiness: () => this.readiness() },
         metrics: this.metrics,
         operators: main.operators,
-        anonymousViewer: main.http.anonymousViewer,
+        ...httpSettings(main.http),
         logger: log,
         clock: this.clock,
       });

@@ -101,6 +101,26 @@ export interface ConnectionSettings {
 
 export const DEFAULT_CONNECTIONS: ConnectionSettings = { max: 'auto', reserve: 256, perAddress: 32 };
 
+/** The `http` section of the config (src/config/schema.ts), as the server's options. */
+export type HttpSettings = Pick<
+  HttpServerDeps,
+  | 'anonymousViewer'
+  | 'trustProxy'
+  | 'secureCookies'
+  | 'allowedHosts'
+  | 'open'
+  | 'bodyLimit'
+  | 'timeouts'
+  | 'connections'
+  | 'streams'
+  | 'login'
+>;
+
+export function httpSettings(http: Required<HttpSettings> & { listen: string; enabled: boolean }): HttpSettings {
+  const { listen: _listen, enabled: _enabled, ...settings } = http;
+  return settings;
+}
+
 export interface HttpServer {
   /** The fastify instance, for `inject()` in tests. */
   readonly app: FastifyInstance;
