@@ -195,7 +195,9 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimit ?? 16 * 1024,
     trustProxy: trustProxy === true || trustProxy === false ? trustProxy : [...trustProxy],
-    routerOptions: { ignoreTrailingSlash: true },
+    // Ids are up to 128 characters (SPEC §4) and a listed name up to 1024 (validate.ts); the
+    // router's default of 100 would answer 404 for them.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
     connectionTimeout: t.idle,
     keepAliveTimeout: t.keepAlive,
     requestTimeout: t.request,
