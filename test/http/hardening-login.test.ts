@@ -5,6 +5,7 @@
  * proxy each client counts by its own address; cookies get `Secure` behind TLS.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { HttpServerDeps } from '../../src/http/server.js';
 import { type Harness, makeHarness, PASSWORDS } from './harness.js';
 
 let h: Harness | undefined;
@@ -13,7 +14,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-async function serve(extra: Parameters<typeof makeHarness>[0]['extra'] = {}) {
+async function serve(extra: Partial<HttpServerDeps> = {}) {
   h = await makeHarness({ extra });
   const { url } = await h.server.start();
   return { h, url };
@@ -94,7 +95,7 @@ describe('behind a reverse proxy', () => {
     expect(statuses.filter((s) => s === 401)).toHaveLength(10);
     expect(statuses.filter((s) => s === 429)).toHaveLength(30);
     const refused = guesses.find((r) => r.status === 429) as Response;
-    expect((await refused.json()).message).toMatch(/this account/);
+    expect(((await refused.json()) as { message: string }).message).toMatch(/this account/);
     // The operator's own browser is not locked out by an attack on their account.
     expect(
       (await login(url, PASSWORDS.wang, { ...proxied('10.1.0.7'), cookie: `gaswatch_device=${device}` })).status,

@@ -112,8 +112,8 @@ describe('a site the daemon listed', () => {
       expect(events.status, site).toBe(200);
       ctl.abort();
       const sensor = (await fetch(`${url}/api/sensors?site=${q}`, { headers: bearer(TOKENS.dash) })
-        .then((r) => r.json())
-        .then((l: SensorSnapshot[]) => l[0]?.sensor)) as string;
+        .then((r) => r.json() as Promise<SensorSnapshot[]>)
+        .then((l) => l[0]?.sensor)) as string;
       const trend = await fetch(`${url}/api/sensors/${q}/${encodeURIComponent(sensor)}/trend`, {
         headers: bearer(TOKENS.dash),
       });
@@ -130,7 +130,7 @@ describe('a site the daemon listed', () => {
       body: '{}',
     });
     expect(ack.status).toBe(200);
-    expect((await ack.json()).state).toBe('active_acked');
+    expect(((await ack.json()) as { state: string }).state).toBe('active_acked');
     const bad = await fetch(`${url}/api/alarms/${encodeURIComponent('<img src=x>')}/y/hi/ack`, {
       method: 'POST',
       headers: { ...bearer(TOKENS.bot), 'content-type': 'application/json' },

@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { HttpServerDeps } from '../../src/http/server.js';
 import { loopbackAddresses } from '../helpers/slow-loris.js';
 import { waitFor } from '../helpers/wait.js';
 import { bearer, type Harness, login, makeHarness, PASSWORDS, TOKENS } from './harness.js';
@@ -40,7 +41,7 @@ function openStream(port: number, opts: { from?: string; headers?: Record<string
   });
 }
 
-async function serve(extra: Parameters<typeof makeHarness>[0]['extra'] = {}) {
+async function serve(extra: Partial<HttpServerDeps> = {}) {
   h = await makeHarness({ anonymousViewer: true, extra });
   const { url } = await h.server.start();
   return { h, port: Number(new URL(url).port) };
