@@ -13,3 +13,6 @@ export function isValidId(s: string): boolean {
 
 /** Said wherever an id is refused, so every refusal reads the same. */
 export const ID_RULE_TEXT = 'expected an id of 1–128 letters, digits, ".", "_", "-", not starting with "."';
+
+/** The site of gaswatch's own system alarms (`_gaswatch/{name}/system`); no configured site may take it. */
+export const SYSTEM_SITE_ID = '_gaswatch';
