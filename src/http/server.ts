@@ -22,20 +22,22 @@ import { ConnectionGuard } from './connections.js';
 import { connectionBudget, readDescriptorLimit } from './descriptors.js';
 import { type GuardContext, need } from './guard.js';
 import { hostChecker } from './host-check.js';
-import { LoginGuard, type LoginLimitOptions } from './login-guard.js';
+import { LoginGuard } from './login-guard.js';
 import type { GaswatchMetrics } from './metrics.js';
 import type { AlarmsApi, HealthApi, LiveFeed, SensorsApi } from './ports.js';
 import { consoleDir } from './public-dir.js';
 import { registerAlarmRoutes } from './routes-alarms.js';
 import { registerAuthRoutes } from './routes-auth.js';
 import { registerSensorRoutes } from './routes-sensors.js';
+import { DEFAULT_CONNECTIONS, DEFAULT_TIMEOUTS, type HttpSettings, type OpenEndpoint } from './settings.js';
 import { EventStream, type EventStreamOptions } from './sse.js';
-import { type StreamLimits, StreamSlots } from './stream-slots.js';
+import { StreamSlots } from './stream-slots.js';
 import { HttpError } from './validate.js';
 
+export { type HttpSettings, httpSettings } from './settings.js';
 export type { OperatorConfig };
 
-export interface HttpServerDeps {
+export interface HttpServerDeps extends HttpSettings {
   /** `host:port`, `[v6]:port` or `:port`; port 0 picks a free one (tests). */
   listen: string;
   alarms: AlarmsApi;
@@ -45,80 +47,13 @@ export interface HttpServerDeps {
   /** The daemon's registry, or the whole metrics object (then logins and SSE clients are counted too). */
   metrics: Registry | GaswatchMetrics;
   operators: readonly OperatorConfig[];
-  anonymousViewer: boolean;
   logger: Logger;
   clock: Clock;
   sessions?: SessionOptions;
-  /** Login throttle (login-guard.ts); `window` and `maxBackoff` in ms. */
-  login?: LoginLimitOptions;
   events?: EventStreamOptions;
-  /** Live-stream slots (stream-slots.ts). */
-  streams?: Partial<StreamLimits>;
-  /** Request bodies above this are refused with 413. Default 16 KiB: commands are small. */
-  bodyLimit?: number;
-  /**
-   * Peers whose X-Forwarded-For / -Proto are believed (reverse proxies): true for any, or their
-   * addresses and CIDR ranges. Then the login throttle and stream limits see real client addresses.
-   */
-  trustProxy?: boolean | readonly string[];
-  /** `Secure` on cookies: always, never, or 'auto' (when the browser came over TLS). Default 'auto'. */
-  secureCookies?: boolean | 'auto';
-  /** Host names answered besides IP literals, localhost and the listen host (checked with anonymousViewer). */
-  allowedHosts?: readonly string[];
-  /** Endpoints served without credentials. Default healthz and readyz (probes); metrics needs a viewer. */
-  open?: readonly OpenEndpoint[];
-  timeouts?: Partial<HttpTimeouts>;
-  connections?: Partial<ConnectionSettings>;
   /** The open-file limit to budget connections from; default the process's own (tests lower it). */
   descriptorLimit?: number;
   publicDir?: string;
-}
-
-export type OpenEndpoint = 'healthz' | 'readyz' | 'metrics';
-
-/** Milliseconds; as `http.timeouts` in config. */
-export interface HttpTimeouts {
-  /** Request headers must arrive whole within this. */
-  headers: number;
-  /** The whole request, headers and body, within this. */
-  request: number;
-  /** An idle keep-alive connection is closed after this. */
-  keepAlive: number;
-  /** A connection on which nothing moves (not a byte either way) is closed after this. */
-  idle: number;
-}
-
-export const DEFAULT_TIMEOUTS: HttpTimeouts = { headers: 10_000, request: 30_000, keepAlive: 5_000, idle: 60_000 };
-
-export interface ConnectionSettings {
-  /** 'auto': the open-file limit minus `reserve`. */
-  max: number | 'auto';
-  /** Descriptors kept for MQTT, InfluxDB, the state files and node itself. */
-  reserve: number;
-  /** Connections not (yet) of a logged-in user, per client address. */
-  perAddress: number;
-}
-
-export const DEFAULT_CONNECTIONS: ConnectionSettings = { max: 'auto', reserve: 256, perAddress: 32 };
-
-/** The `http` section of the config (src/config/schema.ts), as the server's options. */
-export type HttpSettings = Pick<
-  HttpServerDeps,
-  | 'anonymousViewer'
-  | 'trustProxy'
-  | 'secureCookies'
-  | 'allowedHosts'
-  | 'open'
-  | 'bodyLimit'
-  | 'timeouts'
-  | 'connections'
-  | 'streams'
-  | 'login'
->;
-
-export function httpSettings(http: Required<HttpSettings> & { listen: string; enabled: boolean }): HttpSettings {
-  const { listen: _listen, enabled: _enabled, ...settings } = http;
-  return settings;
 }
 
 export interface HttpServer {
