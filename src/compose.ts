@@ -23,7 +23,7 @@ import {
   observeCommit,
   pipelineMetrics,
 } from './http/metrics.js';
-import { createHttpServer, type HttpServer } from './http/server.js';
+import { createHttpServer, type HttpServer, httpSettings } from './http/server.js';
 import { BrokerHealth } from './ingest/broker-health.js';
 import { type ConnectionOptions, MqttConnection } from './ingest/connection.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './ingest/embedded-broker.js';
@@ -189,7 +189,7 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
         health: { readiness: () => ctx.readiness() },
         metrics,
         operators: main.operators,
-        anonymousViewer: main.http.anonymousViewer,
+        ...httpSettings(main.http),
         logger: log,
         clock,
       })

@@ -1,4 +1,6 @@
 /** Checks of config/gaswatch.yaml that the schema cannot express. */
+import { badPasswordHashReason, weakTokenReason } from '../domain/credentials.js';
+import { badRangeReason } from '../util/net-ranges.js';
 import type { PathIssue } from './check-profile.js';
 import type { MainConfig } from './schema.js';
 
@@ -27,6 +29,17 @@ export function checkMain(main: MainConfig): PathIssue[] {
     else seen.set(op.name, i);
     if (op.passwordHash === undefined && op.token === undefined)
       issues.push({ path: ['operators', i], message: `operator "${op.name}" needs passwordHash or token to log in` });
+    // A malformed hash would match no password: the operator would find out at the console, in an emergency.
+    const badHash = op.passwordHash === undefined ? undefined : badPasswordHashReason(op.passwordHash);
+    if (badHash) issues.push({ path: ['operators', i, 'passwordHash'], message: badHash });
+    const weak = op.token === undefined ? undefined : weakTokenReason(op.token);
+    if (weak) issues.push({ path: ['operators', i, 'token'], message: weak });
+    const twin = op.token === undefined ? -1 : main.operators.findIndex((o) => o.token === op.token);
+    if (twin >= 0 && twin < i)
+      issues.push({
+        path: ['operators', i, 'token'],
+        message: `the same token as operators.${twin} (${main.operators[twin]?.name}): each client needs its own`,
+      });
   });
   if (main.alarms.defaultInterval <= 0)
     issues.push({ path: ['alarms', 'defaultInterval'], message: 'must be longer than 0' });
@@ -34,5 +47,23 @@ export function checkMain(main: MainConfig): PathIssue[] {
     issues.push({ path: ['influx', 'flushInterval'], message: 'must be longer than 0' });
   const port = Number(main.http.listen.slice(main.http.listen.lastIndexOf(':') + 1));
   if (!(port <= 65535)) issues.push({ path: ['http', 'listen'], message: `port ${port} is not 0–65535` });
+  issues.push(...checkHttp(main.http));
+  return issues;
+}
+
+function checkHttp(h: MainConfig['http']): PathIssue[] {
+  const issues: PathIssue[] = [];
+  if (h.timeouts.headers > h.timeouts.request)
+    issues.push({ path: ['http', 'timeouts', 'headers'], message: 'must not be longer than timeouts.request' });
+  if (h.streams.reservedForOperators >= h.streams.max)
+    issues.push({
+      path: ['http', 'streams', 'reservedForOperators'],
+      message: `must be less than streams.max (${h.streams.max}), or viewers get no stream at all`,
+    });
+  if (Array.isArray(h.trustProxy))
+    h.trustProxy.forEach((e, i) => {
+      const why = badRangeReason(e);
+      if (why) issues.push({ path: ['http', 'trustProxy', i], message: why });
+    });
   return issues;
 }

@@ -43,6 +43,12 @@ export function summary(config: LoadedConfig, now: number): string {
     const kinds = countBy([...s.sensors.values()].map((x) => x.kind));
     lines.push(`    ${s.id.padEnd(width)}  ${s.name} (${s.type}): ${s.sensors.size} sensors — ${kinds}`);
   }
+  const ops = config.main.operators;
+  lines.push(
+    ops.length
+      ? `  operators: ${ops.map((o) => `${o.name} (${o.role})`).join(', ')}`
+      : '  operators: none — nobody can log in to the console or use the API until one is added',
+  );
   const bare = sensors.filter((s) => s.setpoints.length === 0 && !s.roc).map((s) => `${s.site}/${s.id}`);
   if (bare.length) lines.push(`  without setpoints (stale and fault alarms only): ${bare.join(', ')}`);
   const above = aboveStandard(sites);

@@ -7,6 +7,7 @@
  */
 import { validateDetailed as validateCron } from 'node-cron';
 import { z } from 'zod';
+import { ID_PATTERN, ID_RULE_TEXT, SYSTEM_SITE_ID } from '../domain/ids.js';
 import { ALARM_EVENT_TYPES, PRIORITIES, READING_STATUSES, SENSOR_KINDS } from '../domain/types.js';
 import { parseDuration, parseSize } from './units-parse.js';
 
@@ -37,10 +38,8 @@ export const Priority = z.enum(PRIORITIES).describe('Alarm priority: critical, h
 const Range = z
   .tuple([z.number(), z.number()])
   .describe('[min, max] the instrument can measure: a reading outside is a sensor fault (over/under-range)');
-export const Id = z
-  .string()
-  .min(1)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'ids may use letters, digits, ".", "_" and "-" (no spaces, "/", "+", "#")');
+/** SPEC §4's one id rule (src/domain/ids.ts), the same in config, at ingest and in the HTTP API. */
+export const Id = z.string().regex(ID_PATTERN, `${ID_RULE_TEXT} (no spaces, "/", "+", "#")`);
 
 // ---------------------------------------------------------------------------------------------
 // Thresholds
@@ -184,7 +183,10 @@ export const MaintenanceWindow = z
 
 export const Site = z
   .strictObject({
-    id: Id.describe('Site id: the {site} level of the MQTT topics; unique across site files'),
+    id: Id.refine(
+      (id) => id !== SYSTEM_SITE_ID,
+      `"${SYSTEM_SITE_ID}" is reserved for gaswatch's own system alarms`,
+    ).describe('Site id: the {site} level of the MQTT topics; unique across site files'),
     name: z.string().optional().describe('Human name shown on the console'),
     type: z.enum(['storage', 'station']).describe('storage (depot) or station (filling station)'),
     location: z.string().optional().describe('Address or coordinates, for the people called out'),
@@ -521,6 +523,105 @@ export const Main = z
           .default('127.0.0.1:8080')
           .describe('host:port'),
         anonymousViewer: z.boolean().default(false).describe('Anyone may read without logging in (demo)'),
+        trustProxy: z
+          .union([z.boolean(), z.array(z.string().min(1)).min(1)])
+          .default(false)
+          .describe(
+            'Reverse proxies whose X-Forwarded-For/-Proto are believed: their addresses or CIDR ranges ' +
+              '(or loopback, linklocal, uniquelocal), or true for any peer (only when nothing else can reach ' +
+              'the port). Without it, behind a proxy every operator seems to come from the proxy’s address',
+          ),
+        secureCookies: z
+          .union([z.boolean(), z.literal('auto')])
+          .default('auto')
+          .describe(
+            'Secure flag on the session cookie: auto when the browser came over HTTPS (directly or per ' +
+              'X-Forwarded-Proto of a trusted proxy), true always (TLS proxy that does not say so), false never',
+          ),
+        allowedHosts: z
+          .array(z.string().min(1))
+          .default([])
+          .describe(
+            'Host names the server answers to besides IP addresses, localhost and the listen host ' +
+              '(*.example.com for subdomains). Checked when anonymousViewer is on or this list is not ' +
+              'empty: a guard against DNS rebinding',
+          ),
+        open: z
+          .array(z.enum(['healthz', 'readyz', 'metrics']))
+          .default(['healthz', 'readyz'])
+          .describe('Endpoints served without logging in; the others need a viewer (a bearer token for Prometheus)'),
+        bodyLimit: Size.default(16 * 1024).describe('Larger request bodies are refused with 413'),
+        timeouts: z
+          .strictObject({
+            headers: Duration.default(10_000).describe('Request headers must arrive whole within this'),
+            request: Duration.default(30_000).describe('The whole request, headers and body, within this'),
+            keepAlive: Duration.default(5_000).describe('An idle keep-alive connection is closed after this'),
+            idle: Duration.default(60_000).describe(
+              'A connection with no traffic either way is closed after this (live streams send a heartbeat every 10 s)',
+            ),
+          })
+          .prefault({})
+          .describe('Timeouts that end slow or silent clients (slow-loris)'),
+        connections: z
+          .strictObject({
+            max: z
+              .union([z.literal('auto'), z.number().int().min(16)])
+              .default('auto')
+              .describe(
+                'Most HTTP connections at once; auto: the open-file limit (ulimit -n) minus reserve. ' +
+                  'Beyond it the oldest connection not of a logged-in user is closed',
+              ),
+            reserve: z
+              .number()
+              .int()
+              .min(32)
+              .default(256)
+              .describe('File descriptors kept for MQTT, InfluxDB, the alarm journal, the spool and logs'),
+            perAddress: z
+              .number()
+              .int()
+              .min(1)
+              .default(32)
+              .describe('Connections not (yet) of a logged-in user per client address (trusted proxies exempt)'),
+          })
+          .prefault({})
+          .describe('The connection budget: slow clients cannot take the descriptors the daemon needs'),
+        streams: z
+          .strictObject({
+            max: z.number().int().min(1).default(500).describe('Live streams (/api/events) at once'),
+            reservedForOperators: z
+              .number()
+              .int()
+              .min(0)
+              .default(50)
+              .describe('Of those, slots only operators and admins may take: viewers never lock them out'),
+            perIdentity: z.number().int().min(1).default(20).describe('Streams per operator name'),
+            anonymous: z.number().int().min(0).default(100).describe('Streams of anonymous viewers in all'),
+            anonymousPerAddress: z
+              .number()
+              .int()
+              .min(1)
+              .default(4)
+              .describe('Streams of anonymous viewers per client address'),
+          })
+          .prefault({})
+          .describe('Live-stream slots of the console'),
+        login: z
+          .strictObject({
+            perAddress: z.number().int().min(1).default(5).describe('Failed logins per client address before it waits'),
+            perAccount: z
+              .number()
+              .int()
+              .min(1)
+              .default(10)
+              .describe(
+                'Failed logins per account, from anywhere, before it waits (browsers that logged in before excepted)',
+              ),
+            window: Duration.default(15 * 60_000).describe('Failures older than this are forgotten'),
+            maxBackoff: Duration.default(60_000).describe('The wait doubles from 1 s per further failure up to this'),
+          })
+          .prefault({})
+          .describe('Login throttle against password guessing'),
       })
       .prefault({})
       .meta({ apply: 'restart' })

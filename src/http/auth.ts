@@ -1,9 +1,12 @@
 /**
- * Who is asking: scrypt password hashes, console sessions, CSRF tokens, bearer tokens and the
- * login rate limit. Pure of HTTP: the routes in auth-routes.ts and the guard in server.ts use it.
+ * Who is asking: scrypt password hashes, console sessions, CSRF tokens and bearer tokens (the
+ * login throttle is login-guard.ts). Pure of HTTP: routes-auth.ts and the guard in guard.ts use it.
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { parsePasswordHash } from '../domain/credentials.js';
 import type { Clock } from '../util/clock.js';
+
+export { parsePasswordHash };
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
@@ -36,8 +39,6 @@ export function hasRole(who: { role: Role }, needed: Role): boolean {
  * boxes while staying far above brute-force rates). */
 export const DEFAULT_SCRYPT = { N: 2 ** 15, r: 8, p: 1 } as const;
 const KEY_LEN = 32;
-/** Config is trusted, but a typo must not make every login allocate gigabytes. */
-const MAX_N = 2 ** 20;
 
 function scryptAsync(password: string, salt: Buffer, N: number, r: number, p: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -51,31 +52,6 @@ export async function hashPassword(password: string, params: { N: number; r: num
   const salt = randomBytes(16);
   const key = await scryptAsync(password, salt, params.N, params.r, params.p);
   return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64')}$${key.toString('base64')}`;
-}
-
-interface ParsedHash {
-  N: number;
-  r: number;
-  p: number;
-  salt: Buffer;
-  key: Buffer;
-}
-
-/** Parses `scrypt$N$r$p$salt$hash`; undefined when malformed (the config check reports that). */
-export function parsePasswordHash(stored: string): ParsedHash | undefined {
-  const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return undefined;
-  const [N, r, p] = parts.slice(1, 4).map((s) => (/^\d+$/.test(s) ? Number(s) : Number.NaN)) as [
-    number,
-    number,
-    number,
-  ];
-  const salt = Buffer.from(parts[4] ?? '', 'base64');
-  const key = Buffer.from(parts[5] ?? '', 'base64');
-  const powerOfTwo = N > 1 && (N & (N - 1)) === 0;
-  if (!powerOfTwo || N > MAX_N || !(r >= 1 && r <= 32) || !(p >= 1 && p <= 16)) return undefined;
-  if (salt.length < 8 || key.length < 16) return undefined;
-  return { N, r, p, salt, key };
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
@@ -126,6 +102,25 @@ export class OperatorDirectory {
   /** The operator's current role (config may have changed since the session began); undefined if removed. */
   role(name: string): Role | undefined {
     return this.byName.get(name)?.role;
+  }
+
+  /** Keys the operator's device cookies (login-guard.ts): a new password ends every device's standing. */
+  passwordHash(name: string): string | undefined {
+    return this.byName.get(name)?.passwordHash;
+  }
+
+  /**
+   * Operators of `this` whose password or token differs in `next`, or who are gone from it: their
+   * sessions end on a config reload (a changed password usually means the old one leaked).
+   */
+  credentialsChangedIn(next: readonly OperatorConfig[]): string[] {
+    const after = new Map(next.map((op) => [op.name, op]));
+    const changed: string[] = [];
+    for (const [name, op] of this.byName) {
+      const n = after.get(name);
+      if (!n || n.passwordHash !== op.passwordHash || n.token !== op.token) changed.push(name);
+    }
+    return changed;
   }
 }
 
@@ -199,6 +194,17 @@ export class SessionStore {
     this.sessions.delete(id);
   }
 
+  /** Ends every session of one operator; returns how many ended. */
+  deleteOperator(name: string): number {
+    let n = 0;
+    for (const [id, s] of this.sessions)
+      if (s.name === name) {
+        this.sessions.delete(id);
+        n++;
+      }
+    return n;
+  }
+
   get size(): number {
     return this.sessions.size;
   }
@@ -206,58 +212,5 @@ export class SessionStore {
   private sweep(now: number): void {
     for (const [id, s] of this.sessions)
       if (now - s.lastSeen > this.idleMs || now - s.createdAt > this.maxAgeMs) this.sessions.delete(id);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Login rate limit: failed attempts per client address in a sliding window.
-
-export interface LoginLimitOptions {
-  /** Failed attempts allowed per window. Default 5. */
-  maxFailures?: number;
-  /** Default 10 minutes. */
-  windowMs?: number;
-}
-
-export class LoginRateLimiter {
-  private readonly failures = new Map<string, number[]>();
-  private readonly max: number;
-  private readonly windowMs: number;
-
-  constructor(
-    private readonly clock: Clock,
-    opts: LoginLimitOptions = {},
-  ) {
-    this.max = opts.maxFailures ?? 5;
-    this.windowMs = opts.windowMs ?? 10 * 60_000;
-  }
-
-  /** 0 when the address may try now, else milliseconds until it may. */
-  retryAfter(ip: string): number {
-    const recent = this.recent(ip);
-    if (recent.length < this.max) return 0;
-    return (recent[recent.length - this.max] as number) + this.windowMs - this.clock.now();
-  }
-
-  fail(ip: string): void {
-    const recent = this.recent(ip);
-    recent.push(this.clock.now());
-    this.failures.set(ip, recent.slice(-this.max));
-    // Bounded memory under a spray from many addresses: forget the oldest entries.
-    if (this.failures.size > 100_000) {
-      const oldest = this.failures.keys().next().value;
-      if (oldest !== undefined) this.failures.delete(oldest);
-    }
-  }
-
-  succeed(ip: string): void {
-    this.failures.delete(ip);
-  }
-
-  private recent(ip: string): number[] {
-    const cutoff = this.clock.now() - this.windowMs;
-    const list = (this.failures.get(ip) ?? []).filter((t) => t > cutoff);
-    if (list.length === 0) this.failures.delete(ip);
-    return list;
   }
 }

@@ -4,9 +4,15 @@
  * per-session CSRF token in the `X-CSRF-Token` header (the cookie alone is ambient authority a
  * hostile page could borrow; the token it cannot read). Bearer tokens are not ambient, so API
  * clients using them need no CSRF token.
+ *
+ * `need` runs as an onRequest hook: credentials are judged from the headers alone, before any
+ * body is read, so a client without them cannot hold a connection open by sending a slow body
+ * (issue 11, finding 1). A connection that proved a logged-in user is marked trusted, which the
+ * connection budget (connections.ts) never sheds.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasRole, type Identity, type OperatorDirectory, type Role, type SessionStore, secretEquals } from './auth.js';
+import type { ConnectionGuard } from './connections.js';
 import { HttpError } from './validate.js';
 
 export const SESSION_COOKIE = 'gaswatch_session';
@@ -22,6 +28,7 @@ export interface GuardContext {
   directory: () => OperatorDirectory;
   sessions: SessionStore;
   anonymousViewer: boolean;
+  connections?: ConnectionGuard;
 }
 
 export type Authenticated =
@@ -48,10 +55,16 @@ export function authenticate(ctx: GuardContext, req: FastifyRequest, touch = tru
   return { ok: false, reason: sid ? 'the session has expired; log in again' : 'log in or send a bearer token' };
 }
 
-/** A preHandler: 401 without credentials, 403 without the role or (session writes) the CSRF token. */
+/** Marks the request's connection trusted when a logged-in user (not anonymous) made it. */
+export function trustConnection(ctx: GuardContext, req: FastifyRequest, a: Authenticated): void {
+  if (a.ok && a.identity.via !== 'anonymous') ctx.connections?.trust(req.raw.socket);
+}
+
+/** An onRequest hook: 401 without credentials, 403 without the role or (session writes) the CSRF token. */
 export function need(ctx: GuardContext, role: Role, opts: { write: boolean }) {
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const a = authenticate(ctx, req);
+    trustConnection(ctx, req, a);
     if (!a.ok) throw new HttpError(401, 'unauthorized', a.reason, { 'www-authenticate': 'Bearer realm="gaswatch"' });
     if (a.identity.via === 'anonymous' && opts.write)
       throw new HttpError(401, 'unauthorized', 'log in as an operator to do this');

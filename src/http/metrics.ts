@@ -22,6 +22,7 @@ export interface LiveSources {
   /** Sites currently in an alarm flood (SPEC §2). */
   floodSites?: () => Iterable<string>;
   sseClients?: () => number;
+  httpConnections?: () => number;
 }
 
 export interface GaswatchMetrics {
@@ -45,6 +46,8 @@ export interface GaswatchMetrics {
   notifications: Counter<'channel' | 'result'>;
   httpLogins: Counter<'result'>;
   sseClients: Gauge;
+  httpConnections: Gauge;
+  httpShed: Counter<'reason'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): GaswatchMetrics {
@@ -179,6 +182,22 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Gaswatch
       collect() {
         if (live.sseClients) this.set(live.sseClients());
       },
+    }),
+    httpConnections: new Gauge({
+      name: 'gaswatch_http_connections',
+      help: 'Open HTTP connections (the budget is logged at start)',
+      registers,
+      collect() {
+        if (live.httpConnections) this.set(live.httpConnections());
+      },
+    }),
+    httpShed: new Counter({
+      name: 'gaswatch_http_shed_total',
+      help:
+        'HTTP connections closed or refused, and live streams refused, to keep the console reachable: ' +
+        'address, capacity, refused (connections); stream_address, stream_identity, stream_full (streams)',
+      labelNames: ['reason'],
+      registers,
     }),
   };
 }

@@ -34,8 +34,8 @@ const STATUS_OF: Record<Exclude<CommandResult, { ok: true }>['code'], number> = 
 };
 
 export function registerAlarmRoutes(app: FastifyInstance, ctx: GuardContext & { alarms: AlarmsApi; logger: Logger }) {
-  const read = { preHandler: need(ctx, 'viewer', { write: false }) };
-  const write = { preHandler: need(ctx, 'operator', { write: true }) };
+  const read = { onRequest: need(ctx, 'viewer', { write: false }) };
+  const write = { onRequest: need(ctx, 'operator', { write: true }) };
   const audit = ctx.logger.child({ module: 'http', audit: true });
 
   app.get('/api/alarms', read, async (req) => {

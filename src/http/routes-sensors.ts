@@ -1,18 +1,25 @@
 /** Sensors, sites, trends and the live event stream. */
 import type { FastifyInstance } from 'fastify';
 import type { SensorStatus } from '../domain/types.js';
+import type { Identity } from './auth.js';
 import { authenticate, type GuardContext, need } from './guard.js';
 import type { SensorsApi } from './ports.js';
 import type { EventStream } from './sse.js';
-import { AlarmPath, EventsQuery, HttpError, parseOr400, SensorsQuery } from './validate.js';
+import type { SlotRefusal, StreamSlots } from './stream-slots.js';
+import { EventsQuery, HttpError, parseOr400, SensorPath, SensorsQuery } from './validate.js';
 
 const STATUSES: SensorStatus[] = ['ok', 'stale', 'fault', 'maintenance', 'unconfigured'];
 
 export function registerSensorRoutes(
   app: FastifyInstance,
-  ctx: GuardContext & { sensors: SensorsApi; events: EventStream },
+  ctx: GuardContext & {
+    sensors: SensorsApi;
+    events: EventStream;
+    slots: StreamSlots;
+    onRefused?: (reason: SlotRefusal['reason']) => void;
+  },
 ): void {
-  const read = { preHandler: need(ctx, 'viewer', { write: false }) };
+  const read = { onRequest: need(ctx, 'viewer', { write: false }) };
 
   app.get('/api/sensors', read, async (req) => {
     const q = parseOr400(SensorsQuery, req.query, 'query');
@@ -42,7 +49,7 @@ export function registerSensorRoutes(
   });
 
   app.get('/api/sensors/:site/:sensor/trend', read, async (req) => {
-    const p = parseOr400(AlarmPath.omit({ condition: true }), req.params, 'path');
+    const p = parseOr400(SensorPath, req.params, 'path');
     const points = ctx.sensors.trend(p.site, p.sensor);
     if (!points) throw new HttpError(404, 'not_found', `no sensor ${p.site}/${p.sensor}`);
     const unit = ctx.sensors.list().find((s) => s.site === p.site && s.sensor === p.sensor)?.unit ?? null;
@@ -51,7 +58,18 @@ export function registerSensorRoutes(
 
   app.get('/api/events', read, async (req, reply) => {
     const q = parseOr400(EventsQuery, req.query, 'query');
-    if (ctx.events.full) throw new HttpError(503, 'unavailable', 'too many live connections; try again later');
+    const who = req.identity as Identity;
+    const slot = ctx.slots.take(who, req.ip);
+    if (!slot.ok) {
+      ctx.onRefused?.(slot.reason);
+      throw new HttpError(slot.status, slot.status === 429 ? 'too_many_streams' : 'unavailable', slot.message, {
+        'retry-after': '10',
+      });
+    }
+    reply.raw.once('close', slot.release);
+    // A client gone before the listener was attached would otherwise hold its slot for good.
+    if (reply.raw.closed || req.raw.socket.destroyed) slot.release();
+    if (who.via === 'anonymous') ctx.connections?.stream(req.raw.socket);
     const sites = q.readings === 'false' ? new Set<string>() : q.site ? new Set(q.site) : undefined;
     // The stream outlives this handler: fastify must not send a reply of its own.
     reply.hijack();

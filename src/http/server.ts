@@ -4,6 +4,11 @@
  *
  * `createHttpServer` only builds; `start()` binds the port and starts the event stream; `stop()`
  * ends the streams, then closes the server.
+ *
+ * Hostile clients (issue 11, docs/security.md): node's header, request, keep-alive and idle
+ * timeouts end slow requests; the connection budget (connections.ts) keeps them from using the
+ * descriptors MQTT, InfluxDB and the state files need; credentials are judged before any body is
+ * read, and a reply sent before its request was read whole closes the connection.
  */
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -11,27 +16,28 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Registry } from 'prom-client';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import {
-  type LoginLimitOptions,
-  LoginRateLimiter,
-  type OperatorConfig,
-  OperatorDirectory,
-  type SessionOptions,
-  SessionStore,
-} from './auth.js';
-import type { GuardContext } from './guard.js';
+import { rangeMatcher } from '../util/net-ranges.js';
+import { type OperatorConfig, OperatorDirectory, type SessionOptions, SessionStore } from './auth.js';
+import { ConnectionGuard } from './connections.js';
+import { connectionBudget, readDescriptorLimit } from './descriptors.js';
+import { type GuardContext, need } from './guard.js';
+import { hostChecker } from './host-check.js';
+import { LoginGuard } from './login-guard.js';
 import type { GaswatchMetrics } from './metrics.js';
 import type { AlarmsApi, HealthApi, LiveFeed, SensorsApi } from './ports.js';
 import { consoleDir } from './public-dir.js';
 import { registerAlarmRoutes } from './routes-alarms.js';
 import { registerAuthRoutes } from './routes-auth.js';
 import { registerSensorRoutes } from './routes-sensors.js';
+import { DEFAULT_CONNECTIONS, DEFAULT_TIMEOUTS, type HttpSettings, type OpenEndpoint } from './settings.js';
 import { EventStream, type EventStreamOptions } from './sse.js';
+import { StreamSlots } from './stream-slots.js';
 import { HttpError } from './validate.js';
 
+export { type HttpSettings, httpSettings } from './settings.js';
 export type { OperatorConfig };
 
-export interface HttpServerDeps {
+export interface HttpServerDeps extends HttpSettings {
   /** `host:port`, `[v6]:port` or `:port`; port 0 picks a free one (tests). */
   listen: string;
   alarms: AlarmsApi;
@@ -41,16 +47,12 @@ export interface HttpServerDeps {
   /** The daemon's registry, or the whole metrics object (then logins and SSE clients are counted too). */
   metrics: Registry | GaswatchMetrics;
   operators: readonly OperatorConfig[];
-  anonymousViewer: boolean;
   logger: Logger;
   clock: Clock;
   sessions?: SessionOptions;
-  loginLimit?: LoginLimitOptions;
   events?: EventStreamOptions;
-  /** Request bodies above this are refused with 413. Default 16 KiB: commands are small. */
-  bodyLimit?: number;
-  /** Behind a reverse proxy: trust its X-Forwarded-For (so the login limit sees real client addresses). */
-  trustProxy?: boolean | string;
+  /** The open-file limit to budget connections from; default the process's own (tests lower it). */
+  descriptorLimit?: number;
   publicDir?: string;
 }
 
@@ -59,8 +61,13 @@ export interface HttpServer {
   readonly app: FastifyInstance;
   start(): Promise<{ url: string }>;
   stop(): Promise<void>;
-  /** Config reload: new operators apply to the next request; sessions of removed operators end. */
+  /**
+   * Config reload: new operators apply to the next request; the sessions of removed operators, and
+   * of operators whose password or token changed, end.
+   */
   setOperators(operators: readonly OperatorConfig[]): void;
+  /** The connection budget, for tests and the log. */
+  readonly connections: ConnectionGuard;
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -96,22 +103,69 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
   const registry = typed ? typed.registry : (deps.metrics as Registry);
   let directory = new OperatorDirectory(deps.operators);
   const sessions = new SessionStore(deps.clock, deps.sessions);
-  const guard: GuardContext = { directory: () => directory, sessions, anonymousViewer: deps.anonymousViewer };
+  const t = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+  const c = { ...DEFAULT_CONNECTIONS, ...deps.connections };
+  const budget = connectionBudget(c.max, c.reserve, deps.descriptorLimit ?? readDescriptorLimit());
+  const trustProxy = deps.trustProxy ?? false;
+  const isProxy = trustProxy === true ? () => true : trustProxy === false ? () => false : rangeMatcher(trustProxy);
+  const connections = new ConnectionGuard({ max: budget.max, perAddress: c.perAddress, exempt: isProxy }, (reason) =>
+    typed?.httpShed.inc({ reason }),
+  );
+  const guard: GuardContext = {
+    directory: () => directory,
+    sessions,
+    anonymousViewer: deps.anonymousViewer,
+    connections,
+  };
   const events = new EventStream(deps.live, deps.clock, logger, deps.events);
-  if (typed) typed.live.sseClients = () => events.size;
+  const slots = new StreamSlots(deps.streams);
+  if (typed) {
+    typed.live.sseClients = () => events.size;
+    typed.live.httpConnections = () => connections.size;
+  }
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Request lines for every SSE heartbeat and poll would bury what matters; writes are audited in routes-alarms.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimit ?? 16 * 1024,
-    trustProxy: deps.trustProxy ?? false,
-    routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: trustProxy === true || trustProxy === false ? trustProxy : [...trustProxy],
+    // Ids are up to 128 characters (SPEC §4) and a listed name up to 1024 (validate.ts); the
+    // router's default of 100 would answer 404 for them.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    connectionTimeout: t.idle,
+    keepAliveTimeout: t.keepAlive,
+    requestTimeout: t.request,
+    // Node checks the header and request timeouts on this beat (its default, 30 s, would let a
+    // slow client hold on half a minute past them).
+    http: { headersTimeout: Math.min(t.headers, t.request), connectionsCheckingInterval: 1000 },
+    // Stopping must not wait for slow clients to finish their requests.
+    forceCloseConnections: true,
   });
+  connections.attach(app.server);
 
+  const hostAllowed =
+    deps.anonymousViewer || (deps.allowedHosts?.length ?? 0) > 0
+      ? hostChecker(host, deps.allowedHosts ?? [])
+      : undefined;
   app.addHook('onRequest', async (req, reply) => {
     reply.headers(SECURITY_HEADERS);
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (hostAllowed && !hostAllowed(req.headers.host))
+      throw new HttpError(
+        421,
+        'misdirected',
+        `this server does not answer to host "${req.headers.host}"; add it to http.allowedHosts`,
+      );
+    // An unknown path is answered before its body is read (fastify would read and parse it first).
+    if (req.is404 && req.method !== 'GET' && req.method !== 'HEAD')
+      throw new HttpError(404, 'not_found', `no such path: ${req.method} ${req.url.split('?')[0]}`);
+  });
+
+  // A reply sent before the request was read whole (401 before the body, 413, 429…): close the
+  // connection instead of reading the rest of a body nobody wants, slowly, from a hostile client.
+  app.addHook('onSend', async (req, reply) => {
+    if (!req.raw.complete) reply.header('connection', 'close');
   });
 
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
@@ -141,21 +195,32 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     setHeaders: (res) => res.setHeader('cache-control', 'no-cache'),
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
+  const open = new Set<OpenEndpoint>(deps.open ?? ['healthz', 'readyz']);
+  const probe = (name: OpenEndpoint) => (open.has(name) ? {} : { onRequest: need(guard, 'viewer', { write: false }) });
+  app.get('/healthz', probe('healthz'), async () => ({ status: 'ok' }));
+  app.get('/readyz', probe('readyz'), async (_req, reply) => {
     const r = deps.health.readiness();
     return reply.code(r.ready ? 200 : 503).send(r);
   });
-  app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  app.get('/metrics', probe('metrics'), async (_req, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
 
   registerAuthRoutes(app, {
     ...guard,
-    limiter: new LoginRateLimiter(deps.clock, deps.loginLimit),
+    limiter: new LoginGuard(deps.clock, deps.login),
     logger,
     metrics: typed,
+    secureCookies: deps.secureCookies ?? 'auto',
   });
   registerAlarmRoutes(app, { ...guard, alarms: deps.alarms, logger });
-  registerSensorRoutes(app, { ...guard, sensors: deps.sensors, events });
+  registerSensorRoutes(app, {
+    ...guard,
+    sensors: deps.sensors,
+    events,
+    slots,
+    onRefused: (reason) => typed?.httpShed.inc({ reason: `stream_${reason}` }),
+  });
 
   let started = false;
   return {
@@ -169,6 +234,11 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
       const shown = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
       const url = `http://${shown}:${actual}`;
       logger.info({ url }, 'http listening');
+      logger.info(
+        { maxConnections: budget.max, descriptorLimit: budget.limit ?? 'unknown', reserve: c.reserve },
+        `http connection budget: ${budget.max} connections`,
+      );
+      if (budget.warning) logger.warn({ descriptorLimit: budget.limit }, budget.warning);
       return { url };
     },
     async stop() {
@@ -177,7 +247,14 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
       await app.close();
     },
     setOperators(operators) {
+      const changed = directory.credentialsChangedIn(operators);
       directory = new OperatorDirectory(operators);
+      for (const name of changed) {
+        const ended = sessions.deleteOperator(name);
+        if (ended > 0)
+          logger.warn({ operator: name, sessions: ended }, 'password or token changed: the operator’s sessions ended');
+      }
     },
+    connections,
   };
 }

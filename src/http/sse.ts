@@ -19,7 +19,6 @@ import type { LiveFeed } from './ports.js';
 export interface EventStreamOptions {
   readingsIntervalMs?: number;
   heartbeatMs?: number;
-  maxClients?: number;
   maxBufferedBytes?: number;
 }
 
@@ -44,7 +43,6 @@ export class EventStream {
   private seq = 0;
   readonly readingsIntervalMs: number;
   private readonly heartbeatMs: number;
-  private readonly maxClients: number;
   private readonly maxBufferedBytes: number;
 
   constructor(
@@ -55,7 +53,6 @@ export class EventStream {
   ) {
     this.readingsIntervalMs = opts.readingsIntervalMs ?? 1000;
     this.heartbeatMs = opts.heartbeatMs ?? 10_000;
-    this.maxClients = opts.maxClients ?? 500;
     this.maxBufferedBytes = opts.maxBufferedBytes ?? 4 * 1024 * 1024;
   }
 
@@ -86,10 +83,6 @@ export class EventStream {
     return this.clients.size;
   }
 
-  get full(): boolean {
-    return this.clients.size >= this.maxClients;
-  }
-
   /** Takes over a response whose headers the caller has not sent yet. */
   open(
     res: ServerResponse,
@@ -108,6 +101,7 @@ export class EventStream {
     const client: Client = { res, sites, stillAllowed };
     this.add(client);
     res.on('close', () => this.remove(client));
+    if (res.closed || res.socket?.destroyed) this.remove(client);
     const hello = {
       now: new Date(this.clock.now()).toISOString(),
       readingsIntervalMs: this.readingsIntervalMs,

@@ -4,6 +4,7 @@
  * was expected, so a client author can fix the request from it alone.
  */
 import { z } from 'zod';
+import { ID_PATTERN, ID_RULE_TEXT } from '../domain/ids.js';
 import { ALARM_EVENT_TYPES, ALARM_STATES } from '../domain/types.js';
 
 export class HttpError extends Error {
@@ -31,10 +32,20 @@ export function parseOr400<S extends z.ZodType>(
   throw new HttpError(400, 'bad_request', msg);
 }
 
-/** The ids of config (src/config/schema.ts): no "/", so a path segment is exactly one id. */
-const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'expected an id of letters, digits, ".", "_", "-"');
+/** SPEC §4's one id rule (src/domain/ids.ts): no "/", so a path segment is exactly one id. */
+const Id = z.string().regex(ID_PATTERN, ID_RULE_TEXT);
 
+/** The alarm a command addresses: only ids that can name an alarm (system alarms `_gaswatch/…` included). */
 export const AlarmPath = z.object({ site: Id, sensor: Id, condition: Id });
+
+/**
+ * A site or sensor used only to filter or look up what the daemon itself listed. Whatever it
+ * listed must be askable, even an id that slipped past ingest: a filter matches by equality and
+ * never reaches a topic, a query or markup, so the id rule would only break the console (issue 11).
+ */
+const Name = z.string().min(1, 'expected a non-empty name').max(1024, 'longer than 1024 characters');
+
+export const SensorPath = z.object({ site: Name, sensor: Name });
 
 /** Says what shape was expected when the body is not an object, and leaves other messages (unknown keys) to zod. */
 const notAnObject = (text: string) => ({
@@ -104,14 +115,14 @@ export const HistoryQuery = z.object({
     .min(1, 'limit must be at least 1')
     .max(5000, 'limit must be at most 5000')
     .default(200),
-  site: Id.optional(),
-  sensor: Id.optional(),
+  site: Name.optional(),
+  sensor: Name.optional(),
   type: z.enum(ALARM_EVENT_TYPES, { error: `type must be one of ${ALARM_EVENT_TYPES.join(', ')}` }).optional(),
   since: Since,
 });
 
 export const SensorsQuery = z.object({
-  site: Id.optional(),
+  site: Name.optional(),
   status: z
     .enum(['ok', 'stale', 'fault', 'maintenance', 'unconfigured'], {
       error: 'status must be one of ok, stale, fault, maintenance, unconfigured',
@@ -121,7 +132,7 @@ export const SensorsQuery = z.object({
 
 export const EventsQuery = z.object({
   /** Sites whose readings to stream; absent: all. */
-  site: List.pipe(z.array(Id)).optional(),
+  site: List.pipe(z.array(Name)).optional(),
   /** `false`: alarm events only. */
   readings: z.enum(['true', 'false'], { error: 'readings must be true or false' }).default('true'),
 });

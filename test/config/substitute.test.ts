@@ -14,7 +14,7 @@ describe('${env:…} and ${file:…}', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'gaswatch-subst-'));
     await writeFile(path.join(dir, 'profiles.yaml'), PROFILES);
     await writeFile(path.join(dir, 'site.yaml'), SITE);
-    await writeFile(path.join(dir, 'token'), 'tok: with # and "quotes"\n');
+    await writeFile(path.join(dir, 'token'), 'tok:with#and"quotes"-Zk2Vb7Xn1Lm4Pr6Ts9\n');
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -31,7 +31,7 @@ describe('${env:…} and ${file:…}', () => {
         '  password: ${env:PW}',
         'operators:',
         '  - { name: api, role: viewer, token: "${file:token}" }',
-        '  - { name: doc, role: viewer, token: "$${env:PW} is how you write it" }',
+        '  - { name: doc, role: viewer, token: "$${env:PW}-is-how-you-write-it-Xn1Lm4Pr6" }',
       ].join('\n'),
       { HOST: 'broker.example', PW: 'p: #w' },
     );
@@ -39,8 +39,8 @@ describe('${env:…} and ${file:…}', () => {
     expect(r.config.main.mqtt.url).toBe('mqtts://broker.example:8883');
     expect(r.config.main.mqtt.password).toBe('p: #w');
     expect(r.config.main.operators.map((o) => o.token)).toEqual([
-      'tok: with # and "quotes"',
-      '${env:PW} is how you write it',
+      'tok:with#and"quotes"-Zk2Vb7Xn1Lm4Pr6Ts9',
+      '${env:PW}-is-how-you-write-it-Xn1Lm4Pr6',
     ]);
     // Secret files are watched, so a rotated token is picked up on the next reload.
     expect(r.config.files).toContain(path.join(dir, 'token'));

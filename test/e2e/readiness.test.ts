@@ -18,6 +18,7 @@ beforeAll(async () => {
   cfg = await writeConfigDir({
     mqttUrl: broker.url,
     profiles: { gas: { unit: '%LEL', setpoints: { hi: { value: 20, priority: 'high' } } } },
+    main: { http: { open: ['healthz', 'readyz', 'metrics'] } },
     sites: {
       s: {
         id: 's',

@@ -71,9 +71,17 @@ export async function startApp(configFile: string, logger = testLogger()): Promi
 
 const MAIN_JS = path.resolve(import.meta.dirname, '../../dist/src/main.js');
 
-/** The built daemon as a child process (needs `npm run build`). */
-export function spawnDaemon(configFile: string, logFile?: string): ChildProcess {
-  const child = spawn(process.execPath, [MAIN_JS, 'run', '--config', configFile], {
+/**
+ * The built daemon as a child process (needs `npm run build`). `nofile` lowers its open-file limit
+ * (`ulimit -n` in a shell that then execs node, so the child pid is the daemon's).
+ */
+export function spawnDaemon(configFile: string, logFile?: string, opts: { nofile?: number } = {}): ChildProcess {
+  const args = [MAIN_JS, 'run', '--config', configFile];
+  const [command, argv] =
+    opts.nofile === undefined
+      ? [process.execPath, args]
+      : ['/bin/bash', ['-c', `ulimit -n ${opts.nofile} && exec "$0" "$@"`, process.execPath, ...args]];
+  const child = spawn(command, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, GASWATCH_LOG_FORMAT: 'json', GASWATCH_LOG_LEVEL: 'info' },
   });

@@ -34,7 +34,7 @@ describe('health and metrics', () => {
     h.metrics.readings.inc(7);
     h.metrics.rejected.inc({ reason: 'malformed_json' });
     h.metrics.live.mqttConnected = () => true;
-    const res = await get('/metrics', {});
+    const res = await get('/metrics');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.body).toMatch(/^gaswatch_readings_total 7$/m);

@@ -1,10 +1,9 @@
-/** Password hashes, the hash-password command, sessions and the login limiter, without HTTP. */
+/** Password hashes, the hash-password command and sessions, without HTTP (the login throttle: login-guard.test.ts). */
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SCRYPT,
   hashPassword,
-  LoginRateLimiter,
   OperatorDirectory,
   parsePasswordHash,
   SessionStore,
@@ -139,22 +138,29 @@ describe('sessions', () => {
   });
 });
 
-describe('login rate limit', () => {
-  it('blocks an address after the allowed failures until the oldest leaves the window', () => {
-    const clock = new ManualClock();
-    const lim = new LoginRateLimiter(clock, { maxFailures: 3, windowMs: 60_000 });
-    for (let i = 0; i < 3; i++) {
-      expect(lim.retryAfter('a')).toBe(0);
-      lim.fail('a');
-      clock.advance(10_000);
-    }
-    expect(lim.retryAfter('a')).toBe(30_000);
-    expect(lim.retryAfter('b')).toBe(0);
-    clock.advance(30_000);
-    expect(lim.retryAfter('a')).toBe(0);
-    lim.fail('a');
-    expect(lim.retryAfter('a')).toBe(10_000);
-    lim.succeed('a');
-    expect(lim.retryAfter('a')).toBe(0);
+describe('a reload with changed credentials', () => {
+  it('names the operators whose password or token changed, or who are gone', () => {
+    const dir = new OperatorDirectory([
+      { name: 'wang', role: 'operator', passwordHash: 'scrypt$a' },
+      { name: 'li', role: 'operator', passwordHash: 'scrypt$b' },
+      { name: 'bot', role: 'viewer', token: 't1' },
+      { name: 'gone', role: 'viewer', token: 't2' },
+      { name: 'zhao', role: 'viewer', passwordHash: 'scrypt$c' },
+    ]);
+    const next = [
+      { name: 'wang', role: 'operator' as const, passwordHash: 'scrypt$A' },
+      { name: 'li', role: 'admin' as const, passwordHash: 'scrypt$b' }, // a role change keeps sessions
+      { name: 'bot', role: 'viewer' as const, token: 't1-new' },
+      { name: 'zhao', role: 'viewer' as const, passwordHash: 'scrypt$c' },
+    ];
+    expect(dir.credentialsChangedIn(next).sort()).toEqual(['bot', 'gone', 'wang']);
+  });
+
+  it('ends every session of one operator and no other', () => {
+    const store = new SessionStore(new ManualClock());
+    const [a, b, c] = [store.create('wang'), store.create('wang'), store.create('li')];
+    expect(store.deleteOperator('wang')).toBe(2);
+    expect([store.get(a.id), store.get(b.id)]).toEqual([undefined, undefined]);
+    expect(store.get(c.id)?.name).toBe('li');
   });
 });

@@ -45,6 +45,7 @@ beforeAll(async () => {
       },
     },
     main: {
+      http: { open: ['healthz', 'readyz', 'metrics'] },
       notify: {
         channels: [{ name: 'scada', type: 'webhook', url: `${rx.url}/scada` }],
         routes: [{ sites: ['zjk-*'], priorities: ['critical'], channels: ['scada'] }],
