@@ -134,6 +134,7 @@ export class App {
           events.length ? this.store.write(events.map(alarmEventPoint)) : undefined,
         ]).then(() => undefined),
       onRecord: (r) => this.publisher?.record(r),
+      locale: () => this.config.main.locale,
     });
     const restored = await this.book.load();
     this.engine.restore(restored.entries, restored.journal);
@@ -180,6 +181,7 @@ export class App {
       engine: this.engine,
       sites: () => this.config.sites,
       counter: this.metrics.notifications,
+      settings: () => ({ locale: this.config.main.locale, timezone: this.config.main.timezone }),
     });
     this.bus.on('alarm', (e) => this.notifier?.onEvent(e));
     this.notifier.start();
@@ -335,6 +337,7 @@ export class App {
     // A partition that gained or lost sites subscribes to match.
     if (old.mqtt.subscribe === 'sites') this.conn.setFilters(this.filters(this.config));
     this.notifier?.applyConfig(next.main.notify);
+    this.notifier?.settingsChanged();
     this.metrics.configReloads.inc({ result: 'applied' });
     log.info({ cause, changes }, 'config applied');
   }

@@ -1,6 +1,6 @@
 /** Which conditions a sensor has, their priorities, and what makes a reading a fault. Pure. */
 import type { SensorDef } from '../domain/sensor.js';
-import type { Condition, Priority, Reading } from '../domain/types.js';
+import type { Condition, FaultCause, Priority, Reading } from '../domain/types.js';
 
 export function conditionExists(def: SensorDef, condition: string): boolean {
   if (condition === 'fault' || condition === 'stale') return true;
@@ -17,11 +17,17 @@ export function conditionPriority(def: SensorDef, c: Condition): Priority {
 }
 
 /** Why a reading is a fault, or null (SPEC §2: out of range, non-finite, status fault, NAMUR NE43). */
-export function faultReason(def: SensorDef, r: Reading): string | null {
+export function faultReason(def: SensorDef, r: Reading): FaultCause | null {
   if (r.fault) return r.fault;
-  if (r.status === 'fault') return 'the sensor reports status fault';
-  if (!Number.isFinite(r.value)) return 'value is not a finite number';
+  if (r.status === 'fault') return { code: 'status' };
+  if (!Number.isFinite(r.value)) return { code: 'nonFinite' };
   if (def.range && (r.value < def.range[0] || r.value > def.range[1]))
-    return `value ${Number(r.value.toPrecision(6))} ${def.unit} outside range [${def.range[0]}, ${def.range[1]}] ${def.unit}`;
+    return {
+      code: 'range',
+      value: Number(r.value.toPrecision(6)),
+      min: def.range[0],
+      max: def.range[1],
+      unit: def.unit,
+    };
   return null;
 }

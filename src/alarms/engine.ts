@@ -23,6 +23,7 @@ import {
 import { type DelayedCondition, INACTIVE, levelZone, stepDelayed } from '../evaluate/level.js';
 import { evaluateRoc, pushSample, type RocSample } from '../evaluate/roc.js';
 import type { AlarmsApi, CommandResult, SensorSnapshot, SensorsApi } from '../http/ports.js';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { AlarmBook, type AlarmEntry, type HandleResult, type HistoryQuery, NOTHING } from './book.js';
@@ -57,6 +58,8 @@ export interface EngineDeps {
   /** Published whenever a record changes (retained MQTT record). */
   onRecord?: (record: AlarmRecord) => void;
   startupGrace: number;
+  /** Language of the records' `message` (config `locale`, read at each change so a reload applies). */
+  locale?: () => Locale;
 }
 
 export type { AlarmEntry, HandleResult } from './book.js';
@@ -70,11 +73,15 @@ export class AlarmEngine implements AlarmsApi {
   private readonly runtimes = new Map<string, SensorRuntime>();
   private readonly book: AlarmBook;
   private readonly pendingDelays = new Set<SensorRuntime>();
-  private readonly flood = new FloodTracker();
+  private readonly flood = new FloodTracker(() => this.locale());
   private unconfigured = 0;
 
   constructor(private readonly deps: EngineDeps) {
     this.book = new AlarmBook({ sink: deps.sink, persist: deps.persist, onRecord: deps.onRecord });
+  }
+
+  private locale(): Locale {
+    return this.deps.locale?.() ?? DEFAULT_LOCALE;
   }
 
   // ------------------------------------------------------------------ config and restore
@@ -142,7 +149,7 @@ export class AlarmEngine implements AlarmsApi {
       if (!this.book.get(alarmId(rt.site, rt.sensor, 'stale'))?.cond) return NOTHING;
       return this.book.transact(() =>
         this.setCondition(rt, def, 'stale', false, def.stalePriority, false, null, () =>
-          describeStale(def, null, reading.value),
+          describeStale(def, null, reading.value, this.locale()),
         ),
       );
     }
@@ -164,7 +171,7 @@ export class AlarmEngine implements AlarmsApi {
         if (sp.onDelay > 0 || levelZone(sp, r.value) !== 'past' || rt.levels.get(sp.condition)?.active) continue;
         rt.levels.set(sp.condition, { active: true, onSince: null, offSince: null });
         this.setCondition(rt, def, sp.condition, true, sp.priority, sp.latch, sp.realarmAfter ?? null, () =>
-          describeLevel(def, sp, r.value),
+          describeLevel(def, sp, r.value, this.locale()),
         );
       }
     });
@@ -175,22 +182,24 @@ export class AlarmEngine implements AlarmsApi {
     if (fault !== null) {
       // A reading in fault holds the level alarms (SPEC §2) and is not a valid reading for `stale`.
       this.setCondition(rt, def, 'fault', true, def.faultPriority, false, null, () =>
-        describeFault(def, r.value, fault),
+        describeFault(def, r.value, fault, this.locale()),
       );
       return;
     }
     rt.lastValidAt = now;
     this.setCondition(rt, def, 'fault', false, def.faultPriority, false, null, () =>
-      describeFault(def, r.value, 'recovered'),
+      describeFault(def, r.value, { code: 'recovered' }, this.locale()),
     );
-    this.setCondition(rt, def, 'stale', false, def.stalePriority, false, null, () => describeStale(def, null, r.value));
+    this.setCondition(rt, def, 'stale', false, def.stalePriority, false, null, () =>
+      describeStale(def, null, r.value, this.locale()),
+    );
     for (const sp of def.setpoints) {
       const prev = rt.levels.get(sp.condition) ?? INACTIVE;
       const next = stepDelayed(prev, levelZone(sp, r.value), sp.onDelay, sp.offDelay, now);
       if (next !== prev) rt.levels.set(sp.condition, next);
       if (next.onSince !== null || next.offSince !== null) this.pendingDelays.add(rt);
       this.setCondition(rt, def, sp.condition, next.active, sp.priority, sp.latch, sp.realarmAfter ?? null, () =>
-        describeLevel(def, sp, r.value),
+        describeLevel(def, sp, r.value, this.locale()),
       );
     }
     if (def.roc) {
@@ -198,7 +207,7 @@ export class AlarmEngine implements AlarmsApi {
       const res = evaluateRoc(def.roc, rt.roc);
       const roc = def.roc;
       this.setCondition(rt, def, 'roc', res.active, roc.priority, false, null, () =>
-        describeRoc(def, roc, r.value, res.change),
+        describeRoc(def, roc, r.value, res.change, this.locale()),
       );
     }
   }
@@ -220,7 +229,7 @@ export class AlarmEngine implements AlarmsApi {
             pending ||= next.onSince !== null || next.offSince !== null;
             const value = rt.lastValue;
             this.setCondition(rt, def, sp.condition, next.active, sp.priority, sp.latch, sp.realarmAfter ?? null, () =>
-              describeLevel(def, sp, value),
+              describeLevel(def, sp, value, this.locale()),
             );
           }
         if (!pending) this.pendingDelays.delete(rt);
@@ -231,7 +240,7 @@ export class AlarmEngine implements AlarmsApi {
         const silent = now - rt.lastValidAt;
         if (silent >= def.staleAfter && !this.book.get(alarmId(rt.site, rt.sensor, 'stale'))?.cond)
           this.setCondition(rt, def, 'stale', true, def.stalePriority, false, null, () =>
-            describeStale(def, rt.heard ? silent : null, rt.lastValue),
+            describeStale(def, rt.heard ? silent : null, rt.lastValue, this.locale()),
           );
       }
       for (const entry of this.book.values()) this.tickEntry(entry, now);

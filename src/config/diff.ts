@@ -79,7 +79,7 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 function diffSite(a: SiteDef, b: SiteDef, d: ConfigDiff): void {
-  for (const key of ['name', 'type', 'responsible', 'maintenance'] as const)
+  for (const key of ['name', 'type', 'timezone', 'responsible', 'maintenance'] as const)
     if (!same(a[key], b[key])) d.otherChanges.push(`${a.id} ${key} changed`);
 }
 
