@@ -215,7 +215,7 @@ export class App {
       this.http = createHttpServer({
         listen: this.opts.httpListen ?? main.http.listen,
         alarms: this.engine,
-        sensors: this.engine.sensorsApi(),
+        sensors: { ...this.engine.sensorsApi(), site: (id) => this.siteInfo(id) },
         live: {
           onAlarmEvent: (fn) => this.bus.on('alarm', fn),
           onReading: (fn) => this.bus.on('reading', fn),
@@ -275,6 +275,15 @@ export class App {
       { sites: this.config.sites.size, sensors: countSensors(this.config), version: VERSION },
       'gaswatch running',
     );
+  }
+
+  /** A site's name and zone for the console: its own, else the main file's, else the machine's. */
+  private siteInfo(id: string): { name: string | null; timezone: string } {
+    const site = this.config.sites.get(id);
+    return {
+      name: site?.name ?? null,
+      timezone: site?.timezone ?? this.config.main.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    };
   }
 
   /** Telemetry subscriptions: every site, or only this instance's partition of sites. */
