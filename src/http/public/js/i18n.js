@@ -39,7 +39,7 @@ function remembered() {
 async function load(lng) {
   if (i18next.hasResourceBundle(lng, 'translation')) return;
   const res = await fetch(`/locales/${lng}.json`, { credentials: 'same-origin' });
-  if (!res.ok) throw new Error(`/locales/${lng}.json: HTTP ${res.status}`);
+  if (!res.ok) throw new Error(`${res.status} ${res.url}`);
   i18next.addResourceBundle(lng, 'translation', await res.json());
 }
 
