@@ -253,6 +253,8 @@ window.addEventListener('resize', () => panel.resize());
 async function start() {
   await initI18n();
   onLanguageChange(relabel);
+  // What the panels built before the language was known (the journal's event names).
+  journal.relabel();
   setLink('connecting', 'console.link.connecting');
   setMe(null);
   tick();
