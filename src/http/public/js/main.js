@@ -63,10 +63,14 @@ const board = new AlarmBoard({
   },
 });
 const panel = new SensorPanel({
-  onSiteChange: () => connect(),
+  onSiteChange: () => {
+    connect();
+    tick(); // the clock shows the zone of the site on view
+  },
   onSites: () => {
     board.authChanged();
     journal.render();
+    tick();
   },
   onError: showError,
 });
