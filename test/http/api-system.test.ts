@@ -145,8 +145,8 @@ describe('static console files', () => {
       expect(res.status).toBe(200);
       expect(JSON.parse(res.body)).toHaveProperty('console.summary.title');
     }
-    for (const escape of ['/locales/../index.ts', '/locales/..%2findex.ts', '/locales/%2e%2e/index.ts']) {
-      const res = await rawGet(escape);
+    for (const outside of ['/locales/../index.ts', '/locales/..%2findex.ts', '/locales/%2e%2e/index.ts']) {
+      const res = await rawGet(outside);
       expect([403, 404]).toContain(res.status);
       expect(res.body).not.toContain('createInstance');
     }

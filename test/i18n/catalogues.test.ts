@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { consoleDir } from '../../src/http/public-dir.js';
-import { LOCALES, type Locale, localesDir, readCatalogue, translator } from '../../src/i18n/index.js';
+import { LOCALES, localesDir, readCatalogue, translator } from '../../src/i18n/index.js';
 import { scanHtml, scanJs } from './scan.js';
 
 type Tree = { [k: string]: string | Tree };
@@ -177,8 +177,3 @@ describe('console source', () => {
     expect(vendored === installed).toBe(true);
   });
 });
-
-/** For other tests: a key's text in a language. */
-export function text(locale: Locale, key: string, vars?: Record<string, unknown>): string {
-  return translator(locale)(key, vars);
-}

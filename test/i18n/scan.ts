@@ -160,7 +160,9 @@ export function scanJs(file: string, source: string, hasKey: (key: string) => bo
         visit(node.callee, node, naming);
         // The tag of el('button', …) and a key of t('…') name things too.
         const namesArgs = name !== undefined && (NAMING_CALLS.has(name) || name === 't' || name === 'el');
-        args.forEach((a, i) => visit(a, node, naming || (namesArgs && (name !== 'el' || i === 0))));
+        args.forEach((a, i) => {
+          visit(a, node, naming || (namesArgs && (name !== 'el' || i === 0)));
+        });
         return;
       }
       case 'Literal':
