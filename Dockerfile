@@ -23,6 +23,7 @@ COPY --from=build /app/simulators/dist simulators/dist
 COPY --from=build /app/simulators/package.json simulators/
 COPY package.json ./
 COPY src/http/public src/http/public
+COPY src/i18n/locales src/i18n/locales
 COPY config config
 RUN mkdir -p /var/lib/gaswatch && chown node:node /var/lib/gaswatch
 USER node

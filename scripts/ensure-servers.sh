@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the servers the integration tests start are installed: Mosquitto, InfluxDB 1.x and
-# Chromium (console tests). Installs the missing Debian packages; a no-op when all are present.
+# Chromium (console tests), with the Noto CJK font: without it Chromium draws the Chinese console
+# as empty boxes, and the header-overlap test would measure boxes, not real Chinese text. Installs the missing Debian packages; a no-op when all are present.
 # The tests run their own servers on free loopback ports, so the packages' system services must
 # not start on install: a temporary policy-rc.d forbids it (invoke-rc.d and deb-systemd-invoke
 # both honour it).
@@ -10,11 +11,12 @@ declare -A binary_of=(
   [mosquitto]=/usr/sbin/mosquitto
   [influxdb]=/usr/bin/influxd
   [chromium]=/usr/bin/chromium
+  [fonts-noto-cjk]=/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 )
 
 missing=()
-for pkg in mosquitto influxdb chromium; do
-  if [[ -x "${binary_of[$pkg]}" ]]; then
+for pkg in mosquitto influxdb chromium fonts-noto-cjk; do
+  if [[ -e "${binary_of[$pkg]}" ]]; then
     echo "ensure-servers: $pkg present (${binary_of[$pkg]})"
   else
     missing+=("$pkg")
@@ -64,7 +66,7 @@ printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 
 for pkg in "${missing[@]}"; do
-  if [[ ! -x "${binary_of[$pkg]}" ]]; then
+  if [[ ! -e "${binary_of[$pkg]}" ]]; then
     echo "ensure-servers: $pkg installed but ${binary_of[$pkg]} is missing" >&2
     exit 1
   fi

@@ -95,6 +95,7 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     logger: log.child({ module: 'alarms' }),
     out: (batch) => alarmsOut.publish(batch),
     startupGrace: main.alarms.startupGrace,
+    locale: () => config.main.locale,
   });
   const systemAlarms = engine.systemAlarms();
   const store = createStore({
@@ -148,6 +149,7 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     systemAlarms,
     sites: () => config.sites,
     counter: metrics.notifications,
+    settings: () => ({ locale: config.main.locale, timezone: config.main.timezone }),
   });
   const pipeline = new Pipeline({
     engine,
@@ -178,7 +180,16 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     ? createHttpServer({
         listen: opts.httpListen ?? main.http.listen,
         alarms: engine,
-        sensors,
+        sensors: {
+          list: () => sensors.list(),
+          trend: (site, sensor) => sensors.trend(site, sensor),
+          // A site's name and zone for the console: its own zone, else the main file's, else the machine's.
+          site: (id) => {
+            const site = config.sites.get(id);
+            const zone = site?.timezone ?? config.main.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+            return { name: site?.name ?? null, timezone: zone };
+          },
+        },
         live: {
           onAlarmEvent: (fn) =>
             alarmsOut.subscribe((b) => {

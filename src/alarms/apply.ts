@@ -7,6 +7,7 @@
 import { inMaintenance, type SensorDef, type SiteDef } from '../domain/sensor.js';
 import { alarmId, type Priority } from '../domain/types.js';
 import type { ConditionUpdate } from '../evaluate/sensor.js';
+import type { Locale } from '../i18n/index.js';
 import type { AlarmBook, AlarmEntry } from './book.js';
 import { type Described, describeFault, describeLevel, describeRoc, describeStale } from './describe.js';
 import { type FloodTracker, noteRaise } from './health.js';
@@ -18,6 +19,8 @@ export interface KeepingContext {
   book: AlarmBook;
   flood: FloodTracker;
   site(id: string): SiteDef | undefined;
+  /** Language of the records' `message` (config `locale`, read at each change so a reload applies). */
+  locale(): Locale;
 }
 
 /** Priority, latch and re-alarm of the alarm an update is about, from the sensor's definition. */
@@ -38,16 +41,16 @@ function policy(
 }
 
 /** Text and display values of the record; called only on a transition. */
-function describe(def: SensorDef, u: ConditionUpdate): Described {
+function describe(def: SensorDef, u: ConditionUpdate, locale: Locale): Described {
   switch (u.kind) {
     case 'level':
-      return describeLevel(def, u.setpoint, u.value);
+      return describeLevel(def, u.setpoint, u.value, locale);
     case 'roc':
-      return describeRoc(def, u.roc, u.value, u.change);
+      return describeRoc(def, u.roc, u.value, u.change, locale);
     case 'fault':
-      return describeFault(def, u.value, u.reason);
+      return describeFault(def, u.value, u.reason, locale);
     case 'stale':
-      return describeStale(def, u.silentFor, u.lastValue);
+      return describeStale(def, u.silentFor, u.lastValue, locale);
   }
 }
 
@@ -76,7 +79,7 @@ export function applyUpdate(ctx: KeepingContext, def: SensorDef, u: ConditionUpd
     return;
   }
   const r = entry.record;
-  const d = describe(def, u);
+  const d = describe(def, u, ctx.locale());
   r.state = res.next.state;
   r.value = d.value;
   if (res.transition === 'raised') {

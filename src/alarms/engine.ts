@@ -17,6 +17,7 @@ import {
   seedState,
   tickSensor,
 } from '../evaluate/sensor.js';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { applyUpdate, closeAlarm, type KeepingContext, refreshSuppression } from './apply.js';
@@ -34,6 +35,8 @@ export interface EngineDeps {
   out: BookOutput;
   /** Sensors never heard from go stale only after this. */
   startupGrace: number;
+  /** Language of the records' `message` (config `locale`, read at each change so a reload applies). */
+  locale?: () => Locale;
 }
 
 export type { AlarmEntry, HandleResult } from './book.js';
@@ -56,7 +59,8 @@ export class AlarmEngine {
   constructor(private readonly deps: EngineDeps) {
     this.startupGrace = deps.startupGrace;
     this.book = new AlarmBook(deps.out);
-    this.ctx = { book: this.book, flood: new FloodTracker(), site: (id) => this.sites.get(id) };
+    const locale = () => deps.locale?.() ?? DEFAULT_LOCALE;
+    this.ctx = { book: this.book, flood: new FloodTracker(locale), site: (id) => this.sites.get(id), locale };
     this.commands = new AlarmCommands({
       book: this.book,
       clock: deps.clock,

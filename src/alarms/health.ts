@@ -4,6 +4,7 @@
  * hides an alarm, least of all a critical one.
  */
 import type { AlarmEventType, AlarmRecord } from '../domain/types.js';
+import { DEFAULT_LOCALE, type Locale, translator } from '../i18n/index.js';
 
 export interface AlarmHealth {
   floodingSites: string[];
@@ -55,6 +56,9 @@ export class FloodTracker {
   private readonly raises = new Map<string, number[]>();
   private readonly active = new Set<string>();
 
+  /** `locale`: the language of the flood record's message, read when one is written. */
+  constructor(private readonly locale: () => Locale = () => DEFAULT_LOCALE) {}
+
   raised(site: string, now: number): FloodEvent[] {
     let list = this.raises.get(site);
     if (!list) {
@@ -65,7 +69,7 @@ export class FloodTracker {
     prune(list, now - FLOOD_WINDOW);
     if (list.length > FLOOD_LIMIT && !this.active.has(site)) {
       this.active.add(site);
-      return [{ type: 'flood', record: floodRecord(site, list.length, true, now) }];
+      return [{ type: 'flood', record: floodRecord(site, list.length, true, now, this.locale()) }];
     }
     return [];
   }
@@ -75,7 +79,7 @@ export class FloodTracker {
     for (const [site, list] of this.raises) {
       prune(list, now - FLOOD_WINDOW);
       if (list.length <= FLOOD_LIMIT && this.active.delete(site))
-        out.push({ type: 'flood', record: floodRecord(site, list.length, false, now) });
+        out.push({ type: 'flood', record: floodRecord(site, list.length, false, now, this.locale()) });
       if (list.length === 0) this.raises.delete(site);
     }
     return out;
@@ -86,8 +90,9 @@ export class FloodTracker {
   }
 }
 
-function floodRecord(site: string, count: number, active: boolean, now: number): AlarmRecord {
+function floodRecord(site: string, count: number, active: boolean, now: number, locale: Locale): AlarmRecord {
   const at = new Date(now).toISOString();
+  const t = translator(locale);
   return {
     id: `${site}/_site/flood`,
     site,
@@ -100,9 +105,7 @@ function floodRecord(site: string, count: number, active: boolean, now: number):
     value: count,
     threshold: FLOOD_LIMIT,
     unit: 'alarms/10min',
-    message: active
-      ? `Alarm flood at ${site}: ${count} alarms raised in 10 minutes`
-      : `Alarm flood at ${site} over: ${count} alarms raised in the last 10 minutes`,
+    message: t(active ? 'message.floodActive' : 'message.floodOver', { site, count }),
     raisedAt: active ? at : null,
     clearedAt: active ? null : at,
     ackedAt: null,

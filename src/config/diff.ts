@@ -106,7 +106,7 @@ export function appliedMain<T extends object>(running: T, next: T): T {
 }
 
 function diffSite(a: SiteDef, b: SiteDef, d: ConfigDiff): void {
-  for (const key of ['name', 'type', 'responsible', 'maintenance'] as const)
+  for (const key of ['name', 'type', 'timezone', 'responsible', 'maintenance'] as const)
     if (!same(a[key], b[key])) d.otherChanges.push(`${a.id} ${key} changed`);
 }
 

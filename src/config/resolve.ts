@@ -106,6 +106,7 @@ export function resolveSites(input: ResolveInput): { sites: Map<string, SiteDef>
       id: site.id,
       name: site.name ?? site.id,
       type: site.type,
+      timezone: site.timezone,
       responsible: site.responsible.map((r) => ({
         name: r.name,
         role: r.role,

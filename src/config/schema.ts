@@ -9,6 +9,7 @@ import { validateDetailed as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { ID_PATTERN, ID_RULE_TEXT, SYSTEM_SITE_ID } from '../domain/ids.js';
 import { ALARM_EVENT_TYPES, PRIORITIES, READING_STATUSES, SENSOR_KINDS } from '../domain/types.js';
+import { LOCALES } from '../i18n/index.js';
 import { parseDuration, parseSize } from './units-parse.js';
 
 const DURATION_HINT = 'expected a duration such as 500ms, 5s, 10m, 2h, 1d';
@@ -33,6 +34,19 @@ export const Size = z
   )
   .transform((v) => (typeof v === 'number' ? v : (parseSize(v) as number)))
   .describe('A size: 256KiB, 512MB, 1GB (binary multiples; a bare number is bytes)');
+
+/** A valid IANA time zone, as Intl knows them (Asia/Shanghai, UTC). */
+const TimeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an IANA time zone such as Asia/Shanghai or UTC');
+
+/** A language gaswatch speaks (SPEC §8): its catalogue is src/i18n/locales/{locale}.json. */
+export const Locale = z.enum(LOCALES, { error: `expected one of: ${LOCALES.join(', ')}` });
 
 export const Priority = z.enum(PRIORITIES).describe('Alarm priority: critical, high, medium, low');
 const Range = z
@@ -190,6 +204,9 @@ export const Site = z
     name: z.string().optional().describe('Human name shown on the console'),
     type: z.enum(['storage', 'station']).describe('storage (depot) or station (filling station)'),
     location: z.string().optional().describe('Address or coordinates, for the people called out'),
+    timezone: TimeZone.optional().describe(
+      'Time zone of the site: times on the console and in messages about it (default the main file’s timezone)',
+    ),
     responsible: z.array(Responsible).default([]).describe('Escalation chain, first person first'),
     maintenance: z.array(MaintenanceWindow).default([]).describe('Maintenance windows'),
     sensors: z.array(Sensor).default([]).describe('The sensors of the site'),
@@ -218,18 +235,9 @@ const HttpUrl = z.string().regex(urlOf('http|https'), 'expected http://… or ht
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
 const Email = z.string().regex(EMAIL, 'expected an email address such as ops@example.com');
 
-/** A valid IANA time zone, as Intl knows them (Asia/Shanghai, UTC). */
-const TimeZone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected an IANA time zone such as Asia/Shanghai or UTC');
-
 const channelFields = {
   name: Id.describe('Channel name, used by routes, escalation and dailyReport; also the metrics label'),
+  locale: Locale.optional().describe('Language of the messages and reports this channel sends (default: locale)'),
   timeout: Duration.default(10_000).describe('One delivery attempt fails after this and is retried'),
 };
 
@@ -380,12 +388,16 @@ export const Notify = z
                 message: `not a cron expression: ${v.errors.map((e) => e.message).join('; ')}`,
               });
           }),
-        timezone: TimeZone.optional().describe('Time zone of the schedule (default notify.timezone)'),
+        timezone: TimeZone.optional().describe(
+          'Time zone of the schedule and the report’s times (default notify.timezone, then timezone)',
+        ),
         channels: z.array(Id).min(1).describe('Channel names the report goes to'),
       })
       .optional()
       .describe('A daily summary per site: alarms, still unacknowledged, sensors stale or in fault, shelved'),
-    timezone: TimeZone.optional().describe('Time zone of the times in messages (default the machine’s)'),
+    timezone: TimeZone.optional().describe(
+      'Time zone of the times in messages about sites that set none (default: the main file’s timezone, then the machine’s)',
+    ),
     consoleUrl: HttpUrl.optional().describe('Console address put in messages, for people to acknowledge'),
     maxQueue: z
       .number()
@@ -456,6 +468,12 @@ function checkNotifyRefs(raw: unknown, ctx: z.RefinementCtx): void {
 
 export const Main = z
   .strictObject({
+    locale: Locale.default('en').describe(
+      'Language of alarm messages, notifications, escalations and daily reports: en or zh-CN (a channel may set its own)',
+    ),
+    timezone: TimeZone.optional().describe(
+      'Time zone of the sites, e.g. Asia/Shanghai: console times and messages (default the machine’s; a site may set its own)',
+    ),
     mqtt: z
       .strictObject({
         url: z

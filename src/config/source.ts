@@ -80,7 +80,7 @@ export async function readSource(
         file: display,
         path: [],
         label: '(syntax)',
-        pos: e.linePos?.[0] ?? AT_START,
+        pos: e.linePos?.[0] ? charPos(src, e.linePos[0]) : AT_START,
         // The first line without the " at line X, column Y" the position column already says.
         message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''),
       });
@@ -135,7 +135,18 @@ export function locate(src: SourceFile, at: IssuePath, target: 'key' | 'value' =
       offset = (node as { range?: [number] } | null)?.range?.[0] ?? offset;
     } else break;
   }
-  return src.lines.linePos(offset);
+  return charPos(src, src.lines.linePos(offset));
+}
+
+/**
+ * The YAML parser counts columns in UTF-16 units; people and editors count characters. They differ
+ * after a character outside the BMP (rare CJK ideographs such as 𠀋 in a name, emoji): recount.
+ */
+function charPos(src: SourceFile, pos: Pos): Pos {
+  const start = src.lines.lineStarts[pos.line - 1];
+  if (src.text === undefined || start === undefined) return pos;
+  const before = src.text.slice(start, start + pos.col - 1);
+  return { line: pos.line, col: [...before].length + 1 };
 }
 
 /** True when `path` is `prefix` or lies below it. */

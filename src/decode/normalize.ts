@@ -34,7 +34,7 @@ export function normalize(
   if (unit === def.unit) return reading;
   if (unit === MA) {
     if (!def.scale) return { reason: 'unknown_unit', detail: `mA reading but sensor ${def.id} has no \`scale\`` };
-    if (isNamurFault(raw.value)) reading.fault = `loop current ${raw.value} mA outside 3.6–21 mA (NAMUR NE43)`;
+    if (isNamurFault(raw.value)) reading.fault = { code: 'namur', current: raw.value };
     reading.value = scaleLoopCurrent(raw.value, def.scale);
     return reading;
   }

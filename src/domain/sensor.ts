@@ -70,6 +70,8 @@ export interface SiteDef {
   id: string;
   name: string;
   type: 'storage' | 'station';
+  /** IANA zone of the site's times (console, messages); undefined: the main file's `timezone`. */
+  timezone: string | undefined;
   responsible: ResponsibleDef[];
   maintenance: MaintenanceWindowDef[];
   sensors: Map<string, SensorDef>;

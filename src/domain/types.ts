@@ -43,8 +43,19 @@ export interface Reading {
   /** False when no config declares this sensor. */
   configured: boolean;
   /** Set when decoding already knows the reading is a fault (NAMUR NE43 loop current). */
-  fault?: string | undefined;
+  fault?: FaultCause | undefined;
 }
+
+/**
+ * Why a reading is a fault, as data: the alarm message says it in the configured language
+ * (`message.faultCause.{code}` in the catalogues).
+ */
+export type FaultCause =
+  | { code: 'status' }
+  | { code: 'nonFinite' }
+  | { code: 'range'; value: number; min: number; max: number; unit: string }
+  | { code: 'namur'; current: number }
+  | { code: 'recovered' };
 
 export type AlarmId = `${string}/${string}/${string}`;
 

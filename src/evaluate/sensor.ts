@@ -17,7 +17,7 @@
  *  tick                                   | levels whose delay has run out; stale once silent ≥ staleAfter
  */
 import type { LevelSetpointDef, RocDef, SensorDef } from '../domain/sensor.js';
-import type { LevelCondition, Reading } from '../domain/types.js';
+import type { FaultCause, LevelCondition, Reading } from '../domain/types.js';
 import { faultReason } from './fault.js';
 import { type DelayedCondition, INACTIVE, levelZone, stepDelayed } from './level.js';
 import { evaluateRoc, pushSample, type RocSample } from './roc.js';
@@ -43,7 +43,7 @@ export interface SensorState {
 export type ConditionUpdate =
   | { kind: 'level'; condition: LevelCondition; active: boolean; setpoint: LevelSetpointDef; value: number }
   | { kind: 'roc'; condition: 'roc'; active: boolean; roc: RocDef; value: number; change: number }
-  | { kind: 'fault'; condition: 'fault'; active: boolean; value: number | null; reason: string }
+  | { kind: 'fault'; condition: 'fault'; active: boolean; value: number | null; reason: FaultCause }
   | { kind: 'stale'; condition: 'stale'; active: boolean; silentFor: number | null; lastValue: number | null };
 
 /**
@@ -101,7 +101,7 @@ export function evaluateReading(state: SensorState, def: SensorDef, r: Reading, 
   state.lastValidAt = now;
   state.stale = false;
   const out: ConditionUpdate[] = [
-    { kind: 'fault', condition: 'fault', active: false, value: r.value, reason: 'recovered' },
+    { kind: 'fault', condition: 'fault', active: false, value: r.value, reason: { code: 'recovered' } },
     { kind: 'stale', condition: 'stale', active: false, silentFor: null, lastValue: r.value },
   ];
   for (const sp of def.setpoints) {

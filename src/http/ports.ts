@@ -16,8 +16,17 @@ export interface AlarmsApi {
   unshelve(id: string, operator: string): CommandResult;
 }
 
+/** What the console shows of a site besides its sensors: its name as written, and its time zone. */
+export interface SiteInfo {
+  name: string | null;
+  /** IANA zone the console shows the site's times in. */
+  timezone: string;
+}
+
 export interface SensorsApi {
   list(): SensorSnapshot[];
+  /** Name and time zone of a site (any id: an undeclared site gets the default zone). */
+  site?(id: string): SiteInfo;
   /** The last hour, oldest first, in the sensor's unit; undefined for an unknown sensor. */
   trend(site: string, sensor: string): { ts: number; value: number }[] | undefined;
 }

@@ -31,12 +31,16 @@ export function registerSensorRoutes(
 
   /** One line per site with its sensors counted by status: what the console lists before a site is opened. */
   app.get('/api/sites', read, async () => {
-    const sites = new Map<string, { site: string; sensors: number; status: Record<SensorStatus, number> }>();
+    const sites = new Map<
+      string,
+      { site: string; name?: string | null; timezone?: string; sensors: number; status: Record<SensorStatus, number> }
+    >();
     for (const s of ctx.sensors.list()) {
       let e = sites.get(s.site);
       if (!e) {
         e = {
           site: s.site,
+          ...ctx.sensors.site?.(s.site),
           sensors: 0,
           status: Object.fromEntries(STATUSES.map((k) => [k, 0])) as Record<SensorStatus, number>,
         };

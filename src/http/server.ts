@@ -14,6 +14,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { Registry } from 'prom-client';
+import { localesDir } from '../i18n/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { rangeMatcher } from '../util/net-ranges.js';
@@ -191,6 +192,15 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     index: ['index.html'],
     dotfiles: 'deny',
     // The console must pick up a new version at once after an upgrade; ETags keep reloads cheap.
+    cacheControl: false,
+    setHeaders: (res) => res.setHeader('cache-control', 'no-cache'),
+  });
+  // The message catalogues the daemon speaks from, shared with the console (SPEC §8).
+  void app.register(fastifyStatic, {
+    root: localesDir(),
+    prefix: '/locales/',
+    decorateReply: false,
+    dotfiles: 'deny',
     cacheControl: false,
     setHeaders: (res) => res.setHeader('cache-control', 'no-cache'),
   });

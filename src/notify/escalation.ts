@@ -22,9 +22,10 @@
 import type { AlarmNotices } from '../domain/ports.js';
 import type { SiteDef } from '../domain/sensor.js';
 import type { AlarmEvent, AlarmRecord, Priority } from '../domain/types.js';
+import { DEFAULT_LOCALE, formatMinutes, type Locale, translator } from '../i18n/index.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { type EscalationInfo, formatMinutes } from './message.js';
+import type { EscalationInfo } from './message.js';
 
 /** What the escalation reads of the alarms: the standing ones and the journal. */
 export interface EscalationAlarms {
@@ -41,6 +42,8 @@ export interface EscalationDeps {
   sites: () => ReadonlyMap<string, SiteDef>;
   /** Send `event` to person `index` of the site's chain; returns on how many paths it went out. */
   contact: (site: SiteDef, index: number, event: AlarmEvent, info: EscalationInfo) => number;
+  /** Language of the reasons recorded with `escalated` events (the config's `locale`). */
+  locale?: () => Locale;
 }
 
 interface Tracked {
@@ -64,6 +67,10 @@ export class Escalator {
     private readonly deps: EscalationDeps,
     private priorities: readonly Priority[],
   ) {}
+
+  private t() {
+    return translator(this.deps.locale?.() ?? DEFAULT_LOCALE);
+  }
 
   setPriorities(p: readonly Priority[]): void {
     this.priorities = p;
@@ -191,7 +198,8 @@ export class Escalator {
     const now = this.deps.clock.now();
     if (from + 1 < chain.length) {
       const next = chain[from + 1] as (typeof chain)[number];
-      const why = `not acknowledged by ${prev.name} within ${formatMinutes(prev.escalateAfter)}`;
+      const tr = this.t();
+      const why = tr('notify.escalation.whyNext', { name: prev.name, within: formatMinutes(tr, prev.escalateAfter) });
       if (!this.deps.notices.record(id, 'escalated', next.name, why)) return;
       const event: AlarmEvent = { type: 'escalated', at: new Date(now).toISOString(), alarm: r, operator: next.name };
       event.comment = why;
@@ -199,7 +207,8 @@ export class Escalator {
       this.track(r, from + 1, next.escalateAfter);
     } else {
       // Recorded like an escalation, so the journal and MQTT show that the chain is still calling.
-      const why = `reminder: still not acknowledged after ${formatMinutes(now - Date.parse(t.raisedAt))}`;
+      const tr = this.t();
+      const why = tr('notify.escalation.whyReminder', { since: formatMinutes(tr, now - Date.parse(t.raisedAt)) });
       if (!this.deps.notices.record(id, 'escalated', prev.name, why)) return;
       const event: AlarmEvent = { type: 'escalated', at: new Date(now).toISOString(), alarm: r, operator: prev.name };
       event.comment = why;
@@ -263,7 +272,8 @@ export class Escalator {
       let event: AlarmEvent = { type: 'raised', at: r.raisedAt as string, alarm: r };
       if (k > 0) {
         const prev = chain[k - 1] as (typeof chain)[number];
-        const why = `not acknowledged within ${formatMinutes(elapsed)} (escalation resumed after a restart)`;
+        const tr = this.t();
+        const why = tr('notify.escalation.whyResumed', { since: formatMinutes(tr, elapsed) });
         if (!this.deps.notices.record(r.id, 'escalated', person.name, why)) return;
         event = { type: 'escalated', at, alarm: r, operator: person.name, comment: why };
         this.contact(site, k, event, 'escalated', prev);

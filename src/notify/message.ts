@@ -4,6 +4,15 @@
  * once, then sent to however many channels the routes name.
  */
 import type { AlarmEvent, Priority } from '../domain/types.js';
+import {
+  conditionName,
+  DEFAULT_LOCALE,
+  formatMinutes,
+  isGasUnit,
+  type Locale,
+  type Translate,
+  translator,
+} from '../i18n/index.js';
 
 /** A person of a site's responsible chain, as far as notification needs them. */
 export interface Recipient {
@@ -42,24 +51,11 @@ export interface RenderOptions {
   siteName: string;
   timezone: string | undefined;
   consoleUrl: string | undefined;
+  /** Language of the texts (the channel's `locale`, else the config's); the payload's fields stay as they are. */
+  locale?: Locale | undefined;
 }
 
-const VERB: Partial<Record<AlarmEvent['type'], string>> = {
-  raised: 'Raised',
-  cleared: 'Cleared',
-  acked: 'Acknowledged',
-  realarmed: 'Still active, unacknowledged',
-  escalated: 'Escalated',
-  shelved: 'Shelved',
-  unshelved: 'Unshelved',
-  suppressed: 'Suppressed',
-  unsuppressed: 'No longer suppressed',
-  chattering: 'Chattering',
-  flood: 'Alarm flood',
-  closed: 'Closed',
-};
-
-/** Ends every alarm message. */
+/** Ends every alarm message: also the keyword a DingTalk/Feishu robot secured by keyword needs, in every language. */
 export const SIGNATURE = '— gaswatch';
 
 const formats = new Map<string, Intl.DateTimeFormat>();
@@ -85,52 +81,54 @@ export function formatTime(iso: string | number | null, timezone: string | undef
   return f.format(new Date(iso));
 }
 
-export function formatMinutes(ms: number): string {
-  const min = Math.round(ms / 60_000);
-  return min < 120 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
-}
-
 export function alarmNotification(event: AlarmEvent, opts: RenderOptions, esc?: EscalationInfo): Notification {
+  const locale = opts.locale ?? DEFAULT_LOCALE;
+  const t = translator(locale);
   const a = event.alarm;
-  const prio = a.priority.toUpperCase();
-  const what = a.condition === 'flood' ? a.site : `${a.site} ${a.sensor} ${a.condition}`;
-  const verb = esc ? escalationVerb(esc) : (VERB[event.type] ?? event.type);
-  const title = `[${prio}] ${verb}: ${what}`;
+  const site = opts.siteName;
+  const condition = conditionName(t, a.condition, isGasUnit(a.unit));
+  // Each language picks what it shows: English the ids engineers grep for, Chinese the names as written.
+  const names = { site, siteId: a.site, sensor: a.sensor, condition, conditionId: a.condition };
+  const what = t(a.condition === 'flood' ? 'notify.whatSite' : 'notify.whatSensor', names);
+  const verb = esc ? escalationVerb(t, esc) : t(`notify.verb.${event.type}`, { defaultValue: event.type });
+  const title = t('notify.title', { priority: t(`notify.priority.${a.priority}`), verb, what });
+  const at = (iso: string) => formatTime(iso, opts.timezone);
   const facts: [string, string][] = [
-    ['Site', opts.siteName === a.site ? a.site : `${opts.siteName} (${a.site})`],
-    ['Alarm', a.id],
-    ['Priority', a.priority],
-    ['State', a.state.replace('_', ', ')],
+    ['site', site === a.site ? a.site : t('notify.siteNamed', { name: site, id: a.site })],
+    ['alarm', a.id],
+    ['priority', t(`report.priority.${a.priority}`)],
+    ['state', t(`report.state.${a.state}`)],
   ];
-  if (a.raisedAt) facts.push(['Raised', formatTime(a.raisedAt, opts.timezone)]);
-  facts.push(['Event', `${event.type} at ${formatTime(event.at, opts.timezone)}`]);
-  if (event.operator) facts.push([event.type === 'escalated' ? 'To' : 'By', event.operator]);
-  if (event.comment) facts.push([event.type === 'escalated' ? 'Why' : 'Comment', event.comment]);
-  if (a.shelved && a.shelveReason) facts.push(['Shelved', a.shelveReason]);
+  if (a.raisedAt) facts.push(['raised', at(a.raisedAt)]);
+  facts.push(['event', t('notify.eventAt', { event: t(`event.${event.type}`), at: at(event.at) })]);
+  if (event.operator) facts.push([event.type === 'escalated' ? 'to' : 'by', event.operator]);
+  if (event.comment) facts.push([event.type === 'escalated' ? 'why' : 'comment', event.comment]);
+  if (a.shelved && a.shelveReason) facts.push(['shelved', a.shelveReason]);
+  const named = facts.map(([k, v]): [string, string] => [t(`notify.fact.${k}`), v]);
   const lines: string[] = [];
-  if (esc) lines.push(escalationLine(esc));
-  const ack = opts.consoleUrl ? `Acknowledge on the console: ${opts.consoleUrl}` : undefined;
-  // The signature line doubles as the keyword a DingTalk/Feishu robot secured by keyword needs.
+  if (esc) lines.push(escalationLine(t, esc));
+  const signature = t('notify.signature');
   const text = [
     title,
     a.message,
     ...lines,
-    ...facts.map(([k, v]) => `${k}: ${v}`),
-    ...(ack ? [ack] : []),
-    SIGNATURE,
+    ...named.map(([k, v]) => `${k}: ${v}`),
+    ...(opts.consoleUrl ? [t('notify.ackOnConsole', { url: opts.consoleUrl })] : []),
+    signature,
   ].join('\n');
   const md = [
     `### ${mdEscape(title)}`,
     `**${mdEscape(a.message)}**`,
     ...lines.map(mdEscape),
-    ...facts.map(([k, v]) => `- ${k}: ${mdEscape(v)}`),
-    ...(opts.consoleUrl ? [`[Acknowledge on the console](${opts.consoleUrl})`] : []),
-    SIGNATURE,
+    ...named.map(([k, v]) => `- ${k}: ${mdEscape(v)}`),
+    ...(opts.consoleUrl ? [`[${mdEscape(t('notify.ackLink'))}](${opts.consoleUrl})`] : []),
+    signature,
   ].join('\n\n');
   const payload: Record<string, unknown> = {
     type: 'alarm',
     title,
     text,
+    locale,
     event,
     site: { id: a.site, name: opts.siteName },
   };
@@ -153,19 +151,21 @@ export function alarmNotification(event: AlarmEvent, opts: RenderOptions, esc?: 
   };
 }
 
-function escalationVerb(esc: EscalationInfo): string {
-  if (esc.reason === 'first') return `For ${esc.to.name}`;
-  if (esc.reason === 'reminder') return `Reminder for ${esc.to.name}`;
-  return `Escalated to ${esc.to.name}`;
+function escalationVerb(t: Translate, esc: EscalationInfo): string {
+  if (esc.reason === 'first') return t('notify.escalation.for', { name: esc.to.name });
+  if (esc.reason === 'reminder') return t('notify.escalation.reminderFor', { name: esc.to.name });
+  return t('notify.escalation.escalatedTo', { name: esc.to.name });
 }
 
-function escalationLine(esc: EscalationInfo): string {
-  const who = `${esc.to.name}${esc.to.role ? ` (${esc.to.role})` : ''}`;
-  const since = formatMinutes(esc.unackedFor);
-  if (esc.reason === 'first') return `${who}: please acknowledge. Step 1 of ${esc.of} in the escalation chain.`;
-  if (esc.reason === 'reminder') return `${who}: still not acknowledged after ${since}. Last in the chain.`;
-  const prev = esc.previous ? ` by ${esc.previous.name}` : '';
-  return `${who}: not acknowledged${prev} after ${since}. Step ${esc.step + 1} of ${esc.of} in the escalation chain.`;
+function escalationLine(t: Translate, esc: EscalationInfo): string {
+  const who = esc.to.role ? t('notify.escalation.who', { name: esc.to.name, role: esc.to.role }) : esc.to.name;
+  const since = formatMinutes(t, esc.unackedFor);
+  const place = { who, since, step: esc.step + 1, of: esc.of };
+  if (esc.reason === 'first') return t('notify.escalation.first', place);
+  if (esc.reason === 'reminder') return t('notify.escalation.reminder', place);
+  return esc.previous
+    ? t('notify.escalation.escalatedBy', { ...place, previous: esc.previous.name })
+    : t('notify.escalation.escalated', place);
 }
 
 /** Markdown robots render `*`, `_`, `[` literally only when escaped. */

@@ -11,6 +11,7 @@ import { Notify, type NotifyChannelConfig, type NotifyConfig } from '../config/s
 import type { AlarmNotices, SystemAlarms } from '../domain/ports.js';
 import type { SiteDef } from '../domain/sensor.js';
 import type { AlarmBatch, AlarmEvent } from '../domain/types.js';
+import { DEFAULT_LOCALE, type Locale, translator } from '../i18n/index.js';
 import { dailyReportJob } from '../jobs/daily-report.js';
 import { JobScheduler } from '../jobs/scheduler.js';
 import type { Clock } from '../util/clock.js';
@@ -37,6 +38,11 @@ export interface NotifierDeps {
   /** gaswatch_notifications_total{channel, result}. */
   counter?: Counter<'channel' | 'result'> | undefined;
   random?: () => number;
+  /**
+   * The main file's `locale` and `timezone`, read when a message is rendered (both apply live).
+   * Default: English, the machine's zone.
+   */
+  settings?: () => { locale: Locale; timezone: string | undefined };
 }
 
 /** No `notify` section: no channels, and the people's own webhooks are not called either. */
@@ -49,6 +55,8 @@ export class Notifier {
   private readonly personal = new Map<string, DeliveryQueue>();
   private readonly escalator: Escalator;
   private jobs: JobScheduler | undefined;
+  /** The zone the report job was scheduled in. */
+  private jobsZone: string | undefined;
   /** Channels the escalation used for the event being handled: routes skip them (one message per group). */
   private usedByEscalation: Set<string> | undefined;
 
@@ -65,6 +73,7 @@ export class Notifier {
         notices: deps.notices,
         sites: deps.sites,
         contact: (site, index, event, info) => this.contact(site, index, event, info),
+        locale: () => this.settings().locale,
       },
       this.config.escalation.priorities,
     );
@@ -102,11 +111,17 @@ export class Notifier {
       this.usedByEscalation = undefined;
       // The escalation message already addressed these groups about this escalation.
       if (e.type === 'escalated') for (const c of this.config.escalation.channels) skip.add(c);
-      let message: ReturnType<typeof alarmNotification> | undefined;
+      // Rendered once per language the matching channels speak.
+      const messages = new Map<Locale, ReturnType<typeof alarmNotification>>();
       for (const name of routeEvent(e, this.config.routes)) {
         const q = this.queues.get(name);
         if (!q || skip.has(name)) continue;
-        message ??= alarmNotification(e, this.renderOptions(e.alarm.site));
+        const locale = this.localeOf(name);
+        let message = messages.get(locale);
+        if (!message) {
+          message = alarmNotification(e, this.renderOptions(e.alarm.site, locale));
+          messages.set(locale, message);
+        }
         q.enqueue(message, () => this.deps.notices.record(e.alarm.id, 'notified', name, `${e.type} via ${name}`));
       }
     } catch (err) {
@@ -119,8 +134,17 @@ export class Notifier {
   sendDailyReport(now = this.deps.clock.now()): DailyReport {
     const report = buildDailyReport(this.deps.alarms, this.deps.sites(), now);
     const cfg = this.config.dailyReport;
-    const message = reportNotification(report, cfg?.timezone ?? this.config.timezone);
-    for (const name of cfg?.channels ?? []) this.queues.get(name)?.enqueue(message);
+    const timezone = cfg?.timezone ?? this.config.timezone ?? this.settings().timezone;
+    const messages = new Map<Locale, ReturnType<typeof reportNotification>>();
+    for (const name of cfg?.channels ?? []) {
+      const locale = this.localeOf(name);
+      let message = messages.get(locale);
+      if (!message) {
+        message = reportNotification(report, timezone, locale);
+        messages.set(locale, message);
+      }
+      this.queues.get(name)?.enqueue(message);
+    }
     return report;
   }
 
@@ -156,16 +180,13 @@ export class Notifier {
     for (const [name, q] of this.queues)
       if (!queues.has(name)) {
         const left = q.stop();
-        this.health(name, name, false, 'channel removed from the config');
+        this.health(name, () => name, false, 'channel removed from the config');
         this.deps.logger.info({ channel: name, left }, `notify channel ${name} removed`);
       }
     this.queues = queues;
     for (const q of this.personal.values()) q.configure(cfg.retry, cfg.maxQueue);
     this.escalator.setPriorities(cfg.escalation.priorities);
-    if (!same(cfg.dailyReport, old.dailyReport) || cfg.timezone !== old.timezone) {
-      this.jobs?.stop();
-      this.startJobs();
-    }
+    if (!same(cfg.dailyReport, old.dailyReport) || cfg.timezone !== old.timezone) this.restartJobs();
     this.checkReach();
   }
 
@@ -183,12 +204,34 @@ export class Notifier {
     return this.escalator.active();
   }
 
+  /** The main file's `timezone` may have changed (a reload): the report's schedule follows it. */
+  settingsChanged(): void {
+    if (this.jobs && this.jobsZone !== this.reportZone()) this.restartJobs();
+  }
+
   // ------------------------------------------------------------------ internals
+
+  private settings(): { locale: Locale; timezone: string | undefined } {
+    return this.deps.settings?.() ?? { locale: DEFAULT_LOCALE, timezone: undefined };
+  }
+
+  /** The language a channel speaks: its own `locale`, else the config's. */
+  private localeOf(channel: string): Locale {
+    return this.config.channels.find((c) => c.name === channel)?.locale ?? this.settings().locale;
+  }
 
   private contact(site: SiteDef, index: number, event: AlarmEvent, info: EscalationInfo): number {
     const person = site.responsible[index];
     if (!person) return 0;
-    const message = alarmNotification(event, this.renderOptions(site.id), info);
+    const messages = new Map<Locale, ReturnType<typeof alarmNotification>>();
+    const render = (locale: Locale) => {
+      let m = messages.get(locale);
+      if (!m) {
+        m = alarmNotification(event, this.renderOptions(site.id, locale), info);
+        messages.set(locale, m);
+      }
+      return m;
+    };
     const id = event.alarm.id;
     const what = `${ESCALATION_NOTICE} ${index + 1}/${info.of}${info.reason === 'reminder' ? ' reminder' : ''}`;
     const noted = (via: string) => () => this.deps.notices.record(id, 'notified', person.name, `${what} via ${via}`);
@@ -196,12 +239,12 @@ export class Notifier {
     for (const name of this.config.escalation.channels) {
       const q = this.queues.get(name);
       if (!q?.channel.reaches(info.to)) continue;
-      q.enqueue(message, noted(name));
+      q.enqueue(render(this.localeOf(name)), noted(name));
       this.usedByEscalation?.add(name);
       paths++;
     }
     if (this.config.escalation.personalWebhooks && person.webhook) {
-      this.personalQueue(site, index, person.webhook).enqueue(message, noted('their webhook'));
+      this.personalQueue(site, index, person.webhook).enqueue(render(this.settings().locale), noted('their webhook'));
       paths++;
     }
     return paths;
@@ -211,7 +254,8 @@ export class Notifier {
     let q = this.personal.get(url);
     if (!q) {
       const name = `${site.id}-responsible-${index + 1}`;
-      const who = `the webhook of ${site.responsible[index]?.name} (${site.id})`;
+      const person = site.responsible[index]?.name;
+      const who = (t: ReturnType<typeof translator>) => t('message.notifyPersonal', { name: person, site: site.id });
       q = new DeliveryQueue(
         channelForUrl(name, url, { clock: this.deps.clock }),
         this.config.retry,
@@ -236,7 +280,8 @@ export class Notifier {
       clock: this.deps.clock,
       logger: this.deps.logger,
       counter: this.deps.counter,
-      onHealth: (failing, reason) => this.health(c.name, `channel ${c.name}`, failing, reason),
+      onHealth: (failing, reason) =>
+        this.health(c.name, (t) => t('message.notifyChannel', { name: c.name }), failing, reason),
       random: this.deps.random,
     });
   }
@@ -246,25 +291,44 @@ export class Notifier {
   }
 
   /** A failing channel is an alarm of gaswatch itself: people may not be getting called. */
-  private health(name: string, what: string, failing: boolean, reason: string): void {
-    const message = `Notifications through ${what} are failing: ${reason}`;
+  private health(
+    name: string,
+    what: (t: ReturnType<typeof translator>) => string,
+    failing: boolean,
+    reason: string,
+  ): void {
+    const t = translator(this.settings().locale);
+    const message = t('message.notifyFailing', { what: what(t), reason });
     this.deps.systemAlarms.set(`notify-${name}`, failing, 'high', message);
   }
 
-  private renderOptions(siteId: string): RenderOptions {
+  /** Times in the site's zone, then notify's, then the main file's (SPEC §8: dates in the site's time zone). */
+  private renderOptions(siteId: string, locale: Locale): RenderOptions {
+    const site = this.deps.sites().get(siteId);
     return {
-      siteName: this.deps.sites().get(siteId)?.name ?? siteId,
-      timezone: this.config.timezone,
+      siteName: site?.name ?? siteId,
+      timezone: site?.timezone ?? this.config.timezone ?? this.settings().timezone,
       consoleUrl: this.config.consoleUrl,
+      locale,
     };
+  }
+
+  private reportZone(): string | undefined {
+    return this.config.timezone ?? this.settings().timezone;
+  }
+
+  private restartJobs(): void {
+    this.jobs?.stop();
+    this.startJobs();
   }
 
   private startJobs(): void {
     this.jobs = undefined;
     const cfg = this.config.dailyReport;
     if (!cfg) return;
+    this.jobsZone = this.reportZone();
     this.jobs = new JobScheduler(
-      [dailyReportJob(cfg, this.config.timezone, () => this.sendDailyReport())],
+      [dailyReportJob(cfg, this.jobsZone, () => this.sendDailyReport())],
       this.deps.logger.child({ part: 'jobs' }),
     );
     this.jobs.start();

@@ -7,6 +7,7 @@
 import type { SiteDef } from '../domain/sensor.js';
 import type { SensorSnapshot } from '../domain/types.js';
 import { type AlarmEvent, type AlarmRecord, PRIORITIES, type Priority } from '../domain/types.js';
+import { DEFAULT_LOCALE, type Locale, translator } from '../i18n/index.js';
 import { formatTime, type Notification } from './message.js';
 
 export interface ReportSource {
@@ -125,12 +126,20 @@ function sum(list: SiteReport[], f: (s: SiteReport) => number): number {
   return list.reduce((n, s) => n + f(s), 0);
 }
 
-/** The report as a message: sites with something to say in full, the quiet ones counted. */
-export function reportNotification(report: DailyReport, timezone: string | undefined): Notification {
+/**
+ * The report as a message in `locale`: sites with something to say in full, the quiet ones
+ * counted. The webhook gets the report itself, language-neutral, beside the rendered title.
+ */
+export function reportNotification(
+  report: DailyReport,
+  timezone: string | undefined,
+  locale: Locale = DEFAULT_LOCALE,
+): Notification {
+  const tr = translator(locale);
   const t = (iso: string | null) => formatTime(iso, timezone);
   const day = t(report.to).slice(0, 10);
   const T = report.totals;
-  const title = `gaswatch daily report ${day}: ${T.raised} alarms, ${T.unacked} unacknowledged`;
+  const title = tr('report.title', { day, raised: T.raised, unacked: T.unacked });
   const text: string[] = [];
   const md: string[] = [];
   const para = (line: string, mdLine = line) => {
@@ -138,45 +147,77 @@ export function reportNotification(report: DailyReport, timezone: string | undef
     md.push(mdLine);
   };
   para(
-    `24 hours from ${t(report.from)} to ${t(report.to)}${timezone ? ` (${timezone})` : ''}: ` +
-      `${T.raised} alarms raised, ${T.unacked} still unacknowledged, ${T.sensors} sensors stale or in fault, ` +
-      `${T.shelved} alarms shelved, across ${T.sites} sites.`,
+    tr('report.intro', {
+      from: t(report.from),
+      to: t(report.to),
+      zone: timezone ? tr('report.zone', { zone: timezone }) : '',
+      raised: T.raised,
+      unacked: T.unacked,
+      sensors: T.sensors,
+      shelved: T.shelved,
+      sites: T.sites,
+    }),
   );
   const list = (head: string, items: string[]) => {
     if (!items.length) return;
-    text.push(`  ${head} (${items.length}):`, ...items.map((i) => `    - ${i}`));
-    md.push(`**${head} (${items.length})**\n${items.map((i) => `- ${i}`).join('\n')}`);
+    const h = tr('report.listHead', { head, count: items.length });
+    text.push(`  ${h}:`, ...items.map((i) => `    - ${i}`));
+    md.push(`**${h}**\n${items.map((i) => `- ${i}`).join('\n')}`);
   };
+  const sep = tr('list.separator');
   for (const s of report.sites) {
     if (isQuiet(s)) continue;
-    const name = `${s.name}${s.name === s.site ? '' : ` (${s.site})`}`;
+    const name = s.name === s.site ? s.site : tr('report.siteNamed', { name: s.name, id: s.site });
     para('', '');
     para(name, `#### ${name}`);
     const prio = PRIORITIES.filter((p) => s.raisedByPriority[p] > 0)
-      .map((p) => `${p} ${s.raisedByPriority[p]}`)
-      .join(', ');
+      .map((p) => tr('report.priorityCount', { priority: tr(`report.priority.${p}`), count: s.raisedByPriority[p] }))
+      .join(sep);
     const counts =
-      `Alarms raised: ${s.raised}${prio ? ` (${prio})` : ''}; acknowledged ${s.acked}; escalated ${s.escalated}` +
-      (s.floods ? `; alarm floods ${s.floods}` : '');
+      tr('report.counts', {
+        raised: s.raised,
+        byPriority: prio ? tr('report.byPriority', { list: prio }) : '',
+        acked: s.acked,
+        escalated: s.escalated,
+      }) + (s.floods ? tr('report.floods', { count: s.floods }) : '');
     para(`  ${counts}`, counts);
     list(
-      'Still unacknowledged',
-      s.unacked.map(
-        (u) => `[${u.priority}] ${u.id} ${u.state.replace('_', ', ')} since ${t(u.raisedAt)}: ${u.message}`,
+      tr('report.unacked'),
+      s.unacked.map((u) =>
+        tr('report.unackedItem', {
+          priority: tr(`report.priority.${u.priority}`),
+          id: u.id,
+          state: tr(`report.state.${u.state}`),
+          since: t(u.raisedAt),
+          message: u.message,
+        }),
       ),
     );
     list(
-      'Sensors stale or in fault',
-      s.sensors.map((x) => `${x.sensor} ${x.status}, last reading ${x.lastReading ? t(x.lastReading) : 'never'}`),
+      tr('report.sensors'),
+      s.sensors.map((x) =>
+        tr('report.sensorItem', {
+          sensor: x.sensor,
+          status: tr(`report.status.${x.status}`),
+          last: x.lastReading ? t(x.lastReading) : tr('report.never'),
+        }),
+      ),
     );
     list(
-      'Shelved',
-      s.shelved.map((x) => `${x.id} by ${x.by ?? '?'} until ${t(x.until)}${x.reason ? `: ${x.reason}` : ''}`),
+      tr('report.shelved'),
+      s.shelved.map((x) =>
+        tr(x.reason ? 'report.shelvedItemReason' : 'report.shelvedItem', {
+          id: x.id,
+          by: x.by ?? tr('report.unknown'),
+          until: t(x.until),
+          reason: x.reason,
+        }),
+      ),
     );
   }
   if (T.quietSites) {
     para('', '');
-    para(`${T.quietSites} ${T.quietSites === 1 ? 'site' : 'sites'} quiet: nothing to report.`);
+    para(tr('report.quiet', { count: T.quietSites }));
   }
   const critical = report.sites.some((s) => s.unacked.some((u) => u.priority === 'critical'));
   return {
@@ -185,6 +226,6 @@ export function reportNotification(report: DailyReport, timezone: string | undef
     title,
     text: [title, '', ...text].join('\n'),
     markdown: [`### ${title}`, ...md.filter(Boolean)].join('\n\n'),
-    payload: { type: 'report', title, report },
+    payload: { type: 'report', title, locale, report },
   };
 }

@@ -113,8 +113,10 @@ describe('fault, stale, roc', () => {
 
   it('NAMUR faults from decoding raise fault', () => {
     const rig = engineRig(sites());
-    rig.read('zjk-depot', 'PT-101', 0, { fault: 'loop current 2 mA outside 3.6–21 mA (NAMUR NE43)' });
-    expect(rig.events[0]?.alarm.message).toContain('NAMUR');
+    rig.read('zjk-depot', 'PT-101', 0, { fault: { code: 'namur', current: 2 } });
+    expect(rig.events[0]?.alarm.message).toBe(
+      'PT-101 pressure in fault: loop current 2 mA outside 3.6–21 mA (NAMUR NE43)',
+    );
   });
 
   it('maintenance readings are not evaluated', () => {

@@ -109,7 +109,9 @@ describe('operator console on the real daemon', () => {
     // Due ≈ 8 s after the start; the margin is for a loaded machine.
     await hi.waitFor({ timeout: sim.wallAt(SLOW_LEAK.start + SLOW_LEAK.rise * (20 / SLOW_LEAK.peakLel)) + 20_000 });
     const cells = hi.locator('td');
-    expect(await text(cells.nth(1).textContent())).toBe('hx-station');
+    // The site's configured name, as written (its id is the cell's title).
+    expect(await text(cells.nth(1).textContent())).toBe('Huaxing filling station');
+    expect(await cells.nth(1).getAttribute('title')).toBe('hx-station');
     expect(await text(cells.nth(2).textContent())).toBe('GD-21');
     expect(await text(cells.nth(3).textContent())).toBe('Hi');
     // The setpoint is written in %LEL, so the alarm says %LEL although the detector reports ppm.
@@ -179,7 +181,7 @@ describe('operator console on the real daemon', () => {
 
   it('shows the sensors of the site with live values, units and status', async () => {
     if (!sim) throw new Error('the leak was not started');
-    await page.getByRole('button', { name: /^hx-station/ }).click();
+    await page.getByRole('button', { name: /^Huaxing filling station/ }).click();
     const table = page.locator('#sensor-table');
     const rows = table.locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(7);
@@ -210,7 +212,7 @@ describe('operator console on the real daemon', () => {
         { timeout: 20_000, interval: 250 },
       )
       .toBeGreaterThanOrEqual(2);
-    expect(await text(table.locator('tr[data-sensor="GD-22"] td.age').textContent())).toMatch(/^\d+ s ago$/);
+    expect(await text(table.locator('tr[data-sensor="GD-22"] td.age').textContent())).toMatch(/^\d+ sec\. ago$/);
 
     await table.getByRole('button', { name: 'GD-21' }).click();
     await page.locator('#trend-chart canvas').waitFor();
@@ -226,7 +228,14 @@ describe('operator console on the real daemon', () => {
     await expect.poll(() => acked.count()).toBe(1);
     const cells = (await acked.locator('td').allTextContents()).map((s) => s.trim());
     // Time, Event, Site, Sensor, Condition, Priority, State, Value, Operator, Comment, Message.
-    expect(cells.slice(1, 7)).toEqual(['acked', 'hx-station', 'GD-21', 'Hi', 'High', 'Acknowledged']);
+    expect(cells.slice(1, 7)).toEqual([
+      'acknowledged',
+      'Huaxing filling station',
+      'GD-21',
+      'Hi',
+      'High',
+      'Acknowledged',
+    ]);
     expect(cells[7]).toMatch(/^\d+\.\d\d %LEL$/);
     expect(cells.slice(8, 10)).toEqual([OPERATOR, ACK_COMMENT]);
     const shelvedRow = journal.locator('tr.ev-shelved').filter({ hasText: 'GD-21' });

@@ -134,11 +134,22 @@ function rawGet(path: string): Promise<{ status: number; body: string }> {
 }
 
 describe('static console files', () => {
-  it('serves the console and its vendored chart library', async () => {
+  it('serves the console, its vendored libraries and the message catalogues', async () => {
     const index = await rawGet('/');
     expect(index.status).toBe(200);
-    expect(index.body).toContain('<title>gaswatch');
+    expect(index.body).toContain('<title data-i18n="console.title">gaswatch');
     expect((await rawGet('/vendor/uPlot.iife.min.js')).body).toContain('uPlot');
+    expect((await rawGet('/vendor/i18next.js')).body).toContain('export {');
+    for (const lng of ['en', 'zh-CN']) {
+      const res = await rawGet(`/locales/${lng}.json`);
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.body)).toHaveProperty('console.summary.title');
+    }
+    for (const outside of ['/locales/../index.ts', '/locales/..%2findex.ts', '/locales/%2e%2e/index.ts']) {
+      const res = await rawGet(outside);
+      expect([403, 404]).toContain(res.status);
+      expect(res.body).not.toContain('createInstance');
+    }
   });
 
   it.each([

@@ -20,7 +20,9 @@ import type {
   LiveFeed,
   SensorSnapshot,
   SensorsApi,
+  SiteInfo,
 } from '../../src/http/ports.js';
+import { conditionName, isGasUnit, type Locale, translator } from '../../src/i18n/index.js';
 import type { Clock } from '../../src/util/clock.js';
 
 export class MemoryLiveFeed implements LiveFeed {
@@ -55,6 +57,8 @@ export interface RaiseInput {
 export class MemoryAlarms implements AlarmsApi {
   readonly records = new Map<string, AlarmRecord>();
   readonly journal: AlarmEvent[] = [];
+  /** The language of the records' messages, as the daemon's `locale`. */
+  locale: Locale = 'en';
 
   constructor(
     private readonly clock: Clock,
@@ -66,7 +70,7 @@ export class MemoryAlarms implements AlarmsApi {
     const id = `${i.site}/${i.sensor}/${i.condition}`;
     const old = this.records.get(id);
     const value = i.value ?? null;
-    const fields = { value, threshold: i.threshold ?? null, unit: i.unit ?? null, message: message(i) };
+    const fields = { value, threshold: i.threshold ?? null, unit: i.unit ?? null, message: message(i, this.locale) };
     if (old && (old.state === 'active_unacked' || old.state === 'active_acked')) {
       Object.assign(old, fields);
       return id;
@@ -173,13 +177,19 @@ export class MemoryAlarms implements AlarmsApi {
   }
 }
 
-function message(i: RaiseInput): string {
-  const v = i.value === undefined ? '' : ` ${i.value} ${i.unit ?? ''}`.trimEnd();
-  const sp =
-    i.threshold === undefined
-      ? ''
-      : ` ≥ ${i.condition === 'hihi' ? 'HiHi' : 'Hi'} ${i.threshold} ${i.unit ?? ''}`.trimEnd();
-  return `${i.sensor}${v}${sp}`;
+/** The record message the daemon writes for a level alarm, from the same catalogue. */
+function message(i: RaiseInput, locale: Locale): string {
+  const t = translator(locale);
+  const gas = isGasUnit(i.unit);
+  return t('message.level', {
+    subject: t('message.subject', { id: i.sensor, what: t(gas ? 'kind.gas' : 'kind.temperature') }),
+    value: i.value ?? '',
+    unit: i.unit ?? '',
+    op: i.condition === 'lo' || i.condition === 'lolo' ? '≤' : '≥',
+    level: conditionName(t, i.condition, gas),
+    threshold: i.threshold ?? '',
+    thresholdUnit: i.unit ?? '',
+  });
 }
 
 interface SensorEntry {
@@ -189,6 +199,8 @@ interface SensorEntry {
 
 export class MemorySensors implements SensorsApi {
   private readonly entries = new Map<string, SensorEntry>();
+  /** Set to give sites names and zones, as the daemon's site files do. */
+  site?: (id: string) => SiteInfo;
   constructor(private readonly clock: Clock) {}
 
   define(site: string, sensor: string, d: { kind: SensorKind; unit: string; asset?: string; name?: string }): void {

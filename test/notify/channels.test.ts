@@ -58,6 +58,7 @@ describe('generic webhook', () => {
       type: 'alarm',
       title: '[CRITICAL] Raised: zjk-depot GD-12 hihi',
       text: raised.text,
+      locale: 'en',
       event: event('raised'),
       site: { id: 'zjk-depot', name: 'Zhangjiakou gas storage depot' },
     });

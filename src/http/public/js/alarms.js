@@ -4,16 +4,22 @@
 import { api } from './api.js';
 import { openForm } from './dialogs.js';
 import {
-  CONDITION_LABEL,
+  conditionLabel,
   describeAlarm,
   el,
   formatTime,
-  PRIORITY_LABEL,
   PRIORITY_ORDER,
   priorityBadge,
-  STATE_LABEL,
+  priorityLabel,
+  siteName,
+  stateLabel,
   withUnit,
+  zoneOf,
 } from './format.js';
+import { t } from './i18n.js';
+
+/** Actions: neutral ids in data-action, names from the catalogue. */
+const ACTIONS = { ack: 'console.action.ack', shelve: 'console.action.shelve', unshelve: 'console.action.unshelve' };
 
 const rank = (p) => {
   const i = PRIORITY_ORDER.indexOf(p);
@@ -57,7 +63,7 @@ export class AlarmBoard {
     this.schedule();
   }
 
-  /** Who is logged in changed: the action buttons depend on it. */
+  /** Who is logged in, or the language, changed: every row is rebuilt. */
   authChanged() {
     for (const r of [...this.summaryBody.rows, ...this.shelvedBody.rows]) r.sig = null;
     this.schedule();
@@ -82,8 +88,8 @@ export class AlarmBoard {
     empty.hidden = inService.length > 0;
     // Never "no alarms" while some are only shelved or suppressed: they are still there.
     empty.textContent = shelved.length
-      ? `No alarms in service — ${shelved.length} shelved or suppressed (below)`
-      : 'No active alarms';
+      ? t('console.summary.emptyShelved', { count: shelved.length })
+      : t('console.summary.empty');
     document.getElementById('summary-count').textContent = inService.length ? `(${inService.length})` : '';
     document.getElementById('shelved').hidden = shelved.length === 0;
     document.getElementById('shelved-count').textContent = `(${shelved.length})`;
@@ -98,7 +104,10 @@ export class AlarmBoard {
         const n = list.filter((a) => a.priority === p && isUnacked(a)).length;
         return el(
           'li',
-          { class: `count${n ? '' : ' zero'}`, 'aria-label': `${PRIORITY_LABEL[p]}: ${n} unacknowledged` },
+          {
+            class: `count${n ? '' : ' zero'}`,
+            'aria-label': t('console.counts.item', { priority: priorityLabel(p), count: n }),
+          },
           priorityBadge(p),
           el('span', { class: 'n', text: String(n) }),
         );
@@ -108,19 +117,19 @@ export class AlarmBoard {
 
   summaryRow(a) {
     const cells = [
-      el('td', {}, el('time', { datetime: when(a), text: formatTime(when(a)) })),
-      el('td', { text: a.site }),
+      el('td', {}, el('time', { datetime: when(a), text: formatTime(when(a), zoneOf(a.site)) })),
+      el('td', { text: siteName(a.site), title: a.site }),
       el('td', { text: a.sensor }),
       el(
         'td',
         {},
-        CONDITION_LABEL[a.condition] ?? a.condition,
-        a.chattering ? el('span', { class: 'tag', text: 'Chattering' }) : null,
+        conditionLabel(a),
+        a.chattering ? el('span', { class: 'tag', text: t('console.summary.chattering') }) : null,
       ),
       el('td', { class: 'num', text: withUnit(a.value, a.unit) }),
       el('td', { class: 'num', text: withUnit(a.threshold, a.unit) }),
       el('td', {}, priorityBadge(a.priority)),
-      el('td', { class: 'state', text: STATE_LABEL[a.state] ?? a.state }),
+      el('td', { class: 'state', text: stateLabel(a.state) }),
       el('td', { text: a.ackedBy ?? '', title: a.comment ?? undefined }),
       el('td', { class: 'actions' }, ...this.actions(a)),
     ];
@@ -128,43 +137,50 @@ export class AlarmBoard {
   }
 
   shelvedRow(a) {
+    const zone = zoneOf(a.site);
     const cells = [
-      el('td', {}, el('time', { datetime: when(a), text: formatTime(when(a)) })),
-      el('td', { text: a.site }),
+      el('td', {}, el('time', { datetime: when(a), text: formatTime(when(a), zone) })),
+      el('td', { text: siteName(a.site), title: a.site }),
       el('td', { text: a.sensor }),
-      el('td', { text: CONDITION_LABEL[a.condition] ?? a.condition }),
+      el('td', { text: conditionLabel(a) }),
       el('td', {}, priorityBadge(a.priority)),
       el('td', {
         class: 'state',
-        text: `${a.shelved ? 'Shelved' : 'Suppressed'} · ${STATE_LABEL[a.state] ?? a.state}`,
+        text: `${t(a.shelved ? 'console.shelved.shelved' : 'console.shelved.suppressed')} · ${stateLabel(a.state)}`,
       }),
-      el('td', { text: a.shelved ? (a.shelvedBy ?? '') : 'maintenance' }),
-      el('td', { text: a.shelvedUntil ? formatTime(a.shelvedUntil) : '' }),
+      el('td', { text: a.shelved ? (a.shelvedBy ?? '') : t('console.shelved.maintenance') }),
+      el('td', { text: a.shelvedUntil ? formatTime(a.shelvedUntil, zone) : '' }),
       el('td', { text: a.shelveReason ?? '' }),
-      el('td', { class: 'actions' }, a.shelved ? this.button(a, 'Unshelve', () => this.unshelve(a)) : null),
+      el('td', { class: 'actions' }, a.shelved ? this.button(a, 'unshelve', () => this.unshelve(a)) : null),
     ];
     return row(a, cells);
   }
 
   actions(a) {
     const out = [];
-    if (isUnacked(a)) out.push(this.button(a, 'Acknowledge', () => this.ack(a)));
-    if (!a.shelved) out.push(this.button(a, 'Shelve', () => this.shelve(a)));
+    if (isUnacked(a)) out.push(this.button(a, 'ack', () => this.ack(a)));
+    if (!a.shelved) out.push(this.button(a, 'shelve', () => this.shelve(a)));
     return out;
   }
 
-  button(a, label, run) {
+  button(a, action, run) {
     const can = this.auth.canWrite();
+    const label = t(ACTIONS[action]);
     return el('button', {
       type: 'button',
-      class: label === 'Acknowledge' ? 'primary' : '',
-      'aria-label': `${label} ${a.sensor} ${CONDITION_LABEL[a.condition] ?? a.condition} at ${a.site}`,
-      'data-action': label,
+      class: action === 'ack' ? 'primary' : '',
+      'aria-label': t('console.action.label', {
+        action: label,
+        sensor: a.sensor,
+        condition: conditionLabel(a),
+        site: siteName(a.site),
+      }),
+      'data-action': action,
       disabled: can === 'no',
-      title: can === 'no' ? 'Your role may only view alarms' : undefined,
+      title: can === 'no' ? t('console.action.viewOnly') : undefined,
       text: label,
       onclick: async () => {
-        if (this.auth.canWrite() === 'login' && !(await this.auth.login(`Log in to ${label.toLowerCase()} alarms.`)))
+        if (this.auth.canWrite() === 'login' && !(await this.auth.login(t(`console.action.loginFor.${action}`))))
           return;
         await run();
       },
@@ -195,7 +211,7 @@ export class AlarmBoard {
     try {
       this.accept(await api.unshelve(a.id));
     } catch (err) {
-      this.onError?.(`Unshelve failed: ${err.message}`);
+      this.onError?.(t('console.shelve.unshelveFailed', { error: err.message }));
     }
   }
 

@@ -1,4 +1,7 @@
 // The console's only way to the daemon: JSON over fetch, with the session's CSRF token on writes.
+// The API answers in English (it is language-neutral); the operator reads the error by its code.
+
+import { t } from './i18n.js';
 
 let csrfToken = null;
 
@@ -7,11 +10,33 @@ export function setCsrfToken(token) {
 }
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message);
+  constructor(status, code, message, retryAfter = null) {
+    super(explain(status, code, message, retryAfter));
     this.status = status;
     this.code = code;
+    this.detail = message;
   }
+}
+
+const EXPLAINED = new Set([
+  'network',
+  'unauthorized',
+  'csrf',
+  'forbidden',
+  'not_found',
+  'invalid_state',
+  'bad_request',
+  'unavailable',
+  'too_large',
+  'internal',
+]);
+
+/** The operator's message for an API error, in the console's language. */
+function explain(status, code, detail, retryAfter) {
+  if (code === 'rate_limited')
+    return retryAfter ? t('console.error.rate_limitedIn', { seconds: retryAfter }) : t('console.error.rate_limited');
+  if (EXPLAINED.has(code)) return t(`console.error.${code}`, { detail });
+  return t('console.error.other', { status, detail });
 }
 
 async function call(method, path, body) {
@@ -27,11 +52,12 @@ async function call(method, path, body) {
       credentials: 'same-origin',
     });
   } catch {
-    throw new ApiError(0, 'network', 'gaswatch cannot be reached');
+    throw new ApiError(0, 'network', '');
   }
   if (res.status === 204) return null;
   const data = await res.json().catch(() => null);
-  if (!res.ok) throw new ApiError(res.status, data?.error ?? 'error', data?.message ?? `HTTP ${res.status}`);
+  if (!res.ok)
+    throw new ApiError(res.status, data?.error ?? 'error', data?.message ?? '', res.headers.get('retry-after'));
   return data;
 }
 

@@ -1,4 +1,7 @@
-// Small shared helpers: DOM building (text only, never HTML from data), times, numbers, labels.
+// Small shared helpers: DOM building (text only, never HTML from data), times in each site's time
+// zone formatted for the console's language (Intl), numbers, and the labels of the shared vocabulary.
+
+import { formatLocale, t } from './i18n.js';
 
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -14,31 +17,75 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
-const pad = (n) => String(n).padStart(2, '0');
+// ------------------------------------------------------------------ sites: names and zones
 
-/** Local time; the date too when not today. */
-export function formatTime(iso, now = new Date()) {
+/** site id → { name, timezone } from /api/sites; names are shown as configured, Chinese or not. */
+const sites = new Map();
+let defaultZone;
+
+export function setSites(list) {
+  for (const s of list) sites.set(s.site, { name: s.name ?? null, timezone: s.timezone });
+  // Alarms of gaswatch itself (_gaswatch) and of sites not listed use the zone most sites have.
+  const zones = list.map((s) => s.timezone).filter(Boolean);
+  defaultZone = zones.sort((a, b) => zones.filter((z) => z === b).length - zones.filter((z) => z === a).length)[0];
+}
+
+/** The site's configured name, or its id. */
+export const siteName = (id) => sites.get(id)?.name ?? id;
+
+/** The site's IANA time zone (undefined: the browser's until the sites are known). */
+export const zoneOf = (id) => sites.get(id)?.timezone ?? defaultZone;
+
+// ------------------------------------------------------------------ times
+
+const formats = new Map();
+function dtf(zone, kind) {
+  const loc = formatLocale();
+  const key = `${loc}|${zone ?? ''}|${kind}`;
+  let f = formats.get(key);
+  if (!f) {
+    // Control rooms read a 24-hour clock in every language.
+    const time = { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' };
+    const date = { year: 'numeric', month: '2-digit', day: '2-digit' };
+    const opts =
+      kind === 'time'
+        ? time
+        : kind === 'date'
+          ? date
+          : kind === 'hm'
+            ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+            : { ...date, ...time };
+    f = new Intl.DateTimeFormat(loc, { ...opts, timeZone: zone });
+    formats.set(key, f);
+  }
+  return f;
+}
+
+/** Time in `zone`; the date too when it is not today there. */
+export function formatTime(iso, zone, now = new Date()) {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
-  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  return d.toDateString() === now.toDateString()
-    ? time
-    : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
+  const day = dtf(zone, 'date');
+  return day.format(d) === day.format(now) ? dtf(zone, 'time').format(d) : dtf(zone, 'full').format(d);
 }
 
-export function formatClock(d) {
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
+export const formatClock = (d, zone) => dtf(zone, 'full').format(d);
 
-export function formatAge(iso, now = Date.now()) {
-  if (!iso) return 'never';
+/** "14:05" of a chart axis. */
+export const formatHourMinute = (d, zone) => dtf(zone, 'hm').format(d);
+
+export function formatAge(iso, zone, now = Date.now()) {
+  if (!iso) return t('console.sensors.never');
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  return formatTime(iso);
+  if (s >= 86400) return formatTime(iso, zone);
+  const rtf = new Intl.RelativeTimeFormat(formatLocale(), { numeric: 'always', style: 'short' });
+  if (s < 60) return rtf.format(-s, 'second');
+  if (s < 3600) return rtf.format(-Math.floor(s / 60), 'minute');
+  return rtf.format(-Math.floor(s / 3600), 'hour');
 }
+
+// ------------------------------------------------------------------ numbers
 
 export function formatValue(v) {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
@@ -52,35 +99,28 @@ export function withUnit(v, unit) {
   return s === '—' || !unit ? s : `${s} ${unit}`;
 }
 
+// ------------------------------------------------------------------ vocabulary
+
 export const PRIORITY_ORDER = ['critical', 'high', 'medium', 'low'];
-export const PRIORITY_LABEL = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' };
 
-export const CONDITION_LABEL = {
-  hihi: 'HiHi',
-  hi: 'Hi',
-  lo: 'Lo',
-  lolo: 'LoLo',
-  roc: 'Rate of change',
-  fault: 'Sensor fault',
-  stale: 'No data (stale)',
-  flood: 'Alarm flood',
-  system: 'System',
-};
+export const priorityLabel = (p) => t(`priority.${p}`, { defaultValue: p });
+export const stateLabel = (s) => t(`state.${s}`, { defaultValue: s });
+export const statusLabel = (s) => t(`status.${s}`, { defaultValue: s });
+export const eventLabel = (type) => t(`event.${type}`, { defaultValue: type });
+export const kindLabel = (k) => (k ? t(`kind.${k}`, { defaultValue: k }) : '');
 
-export const STATE_LABEL = {
-  active_unacked: 'Unacknowledged',
-  active_acked: 'Acknowledged',
-  cleared_unacked: 'Cleared, unacknowledged',
-  normal: 'Normal',
-};
+/** Units only gas detectors have (SPEC §2): the config refuses them for any other kind. */
+const GAS_UNITS = new Set(['ppm', '%LEL', '%vol', 'mg/m3']);
 
-export const STATUS_LABEL = {
-  ok: 'OK',
-  stale: 'Stale',
-  fault: 'Fault',
-  maintenance: 'Maintenance',
-  unconfigured: 'Unconfigured',
-};
+/**
+ * A condition's name. Gas detectors speak GB/T 50493's first/second-level alarm (一级/二级报警)
+ * for hi/hihi, other sensors the DCS limits (高限/高高限); the record's unit says which it is.
+ */
+export function conditionLabel(a) {
+  const level = ['hihi', 'hi', 'lo', 'lolo'].includes(a.condition);
+  const key = level && GAS_UNITS.has(a.unit) ? `conditionGas.${a.condition}` : `condition.${a.condition}`;
+  return t(key, { defaultValue: a.condition });
+}
 
 /** Priority as a shape and text beside its colour: never colour alone (ISA-101, colour-blind operators). */
 export function priorityBadge(priority) {
@@ -88,7 +128,7 @@ export function priorityBadge(priority) {
     'span',
     { class: `prio prio-${priority}` },
     el('span', { class: 'shape', 'aria-hidden': 'true' }),
-    PRIORITY_LABEL[priority] ?? priority,
+    priorityLabel(priority),
   );
 }
 
@@ -97,10 +137,16 @@ export function statusBadge(status) {
     'span',
     { class: `status status-${status}` },
     el('span', { class: 'sshape', 'aria-hidden': 'true' }),
-    STATUS_LABEL[status] ?? status,
+    statusLabel(status),
   );
 }
 
 export function describeAlarm(a) {
-  return `${a.site} / ${a.sensor} — ${CONDITION_LABEL[a.condition] ?? a.condition}, ${PRIORITY_LABEL[a.priority] ?? a.priority}: ${a.message}`;
+  return t('console.alarm.describe', {
+    site: siteName(a.site),
+    sensor: a.sensor,
+    condition: conditionLabel(a),
+    priority: priorityLabel(a.priority),
+    message: a.message,
+  });
 }

@@ -2,7 +2,18 @@
 // New events that match the filters are prepended live.
 
 import { api } from './api.js';
-import { CONDITION_LABEL, el, formatTime, priorityBadge, STATE_LABEL, withUnit } from './format.js';
+import {
+  conditionLabel,
+  el,
+  eventLabel,
+  formatTime,
+  priorityBadge,
+  siteName,
+  stateLabel,
+  withUnit,
+  zoneOf,
+} from './format.js';
+import { t } from './i18n.js';
 
 const EVENT_TYPES = [
   'raised',
@@ -26,8 +37,10 @@ export class Journal {
     this.form = document.getElementById('journal-filters');
     this.tbody = document.querySelector('#journal tbody');
     this.filters = { limit: '200' };
+    /** The rows shown, newest first, kept to re-render them in another language. */
+    this.events = [];
     const type = this.form.elements.type;
-    for (const t of EVENT_TYPES) type.append(el('option', { text: t }));
+    for (const e of EVENT_TYPES) type.append(el('option', { value: e, text: eventLabel(e) }));
     this.form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       void this.load();
@@ -38,11 +51,21 @@ export class Journal {
     const f = new FormData(this.form);
     this.filters = Object.fromEntries([...f.entries()].filter(([, v]) => v !== ''));
     try {
-      const events = await api.history(this.filters);
-      this.tbody.replaceChildren(...events.map((e) => this.row(e)));
+      this.events = await api.history(this.filters);
+      this.render();
     } catch (err) {
-      this.onError?.(`Journal: ${err.message}`);
+      this.onError?.(t('console.journal.failed', { error: err.message }));
     }
+  }
+
+  render() {
+    this.tbody.replaceChildren(...this.events.map((e) => this.row(e)));
+  }
+
+  /** The language changed: the event names of the filter, and every row. */
+  relabel() {
+    for (const o of this.form.elements.type.options) if (o.value) o.textContent = eventLabel(o.value);
+    this.render();
   }
 
   /** A live alarm event. */
@@ -54,8 +77,10 @@ export class Journal {
       (f.type && e.type !== f.type)
     )
       return;
+    this.events.unshift(e);
     this.tbody.prepend(this.row(e));
     const limit = Number(f.limit ?? 200);
+    this.events.length = Math.min(this.events.length, limit);
     while (this.tbody.rows.length > limit) this.tbody.lastElementChild.remove();
   }
 
@@ -64,13 +89,13 @@ export class Journal {
     return el(
       'tr',
       { class: `ev-${e.type}` },
-      el('td', {}, el('time', { datetime: e.at, text: formatTime(e.at) })),
-      el('td', { text: e.type }),
-      el('td', { text: a.site }),
+      el('td', {}, el('time', { datetime: e.at, text: formatTime(e.at, zoneOf(a.site)) })),
+      el('td', { text: eventLabel(e.type) }),
+      el('td', { text: siteName(a.site), title: a.site }),
       el('td', { text: a.sensor }),
-      el('td', { text: CONDITION_LABEL[a.condition] ?? a.condition }),
+      el('td', { text: conditionLabel(a) }),
       el('td', {}, priorityBadge(a.priority)),
-      el('td', { text: STATE_LABEL[a.state] ?? a.state }),
+      el('td', { text: stateLabel(a.state) }),
       el('td', { class: 'num', text: a.value === null ? '' : withUnit(a.value, a.unit) }),
       el('td', { text: e.operator ?? '' }),
       el('td', { text: e.comment ?? '' }),

@@ -5,7 +5,8 @@
 import { AlarmBoard } from './alarms.js';
 import { ApiError, api, setCsrfToken } from './api.js';
 import { openForm } from './dialogs.js';
-import { formatClock, PRIORITY_ORDER } from './format.js';
+import { formatClock, PRIORITY_ORDER, zoneOf } from './format.js';
+import { initI18n, onLanguageChange, t } from './i18n.js';
 import { Journal } from './journal.js';
 import { SensorPanel } from './sensors.js';
 import { Horn } from './sound.js';
@@ -14,23 +15,34 @@ let me = null; // { name, role, via, csrfToken }
 let source = null;
 let heartbeatMs = 10_000;
 let lastBeat = 0;
+/** Banners by key; each a function giving its text, so a language change re-renders it. */
 const banners = new Map();
 
 function banner(key, text, ttlMs) {
   if (text) banners.set(key, text);
   else banners.delete(key);
-  const b = document.getElementById('banner');
-  b.hidden = banners.size === 0;
-  b.textContent = [...banners.values()].join(' — ');
+  renderBanners();
   if (text && ttlMs) setTimeout(() => banners.get(key) === text && banner(key, null), ttlMs);
 }
-const showError = (msg) => banner('error', msg, 10_000);
+function renderBanners() {
+  const b = document.getElementById('banner');
+  b.hidden = banners.size === 0;
+  b.textContent = [...banners.values()].map((f) => f()).join(' — ');
+}
+/** `msg`: an error already in the console's language (a later language change leaves it as it was). */
+const showError = (msg) => banner('error', () => msg, 10_000);
 
-function setLink(state, text) {
+let linkKey = 'console.link.connecting';
+/**
+ * The link indicator. `lost` is said only when gaswatch cannot be reached or its stream went
+ * silent; `login` (nobody logged in) is no connection problem and gets no "connection lost" banner.
+ */
+function setLink(state, key) {
+  linkKey = key;
   const p = document.getElementById('link');
   p.dataset.state = state;
-  document.getElementById('link-text').textContent = text;
-  banner('link', state === 'lost' ? 'Connection to gaswatch lost: alarms and values shown may be out of date' : null);
+  document.getElementById('link-text').textContent = t(key);
+  banner('link', state === 'lost' ? () => t('console.banner.lost') : null);
 }
 
 const auth = {
@@ -50,7 +62,18 @@ const board = new AlarmBoard({
     horn.update(PRIORITY_ORDER.find((p) => sounding.some((a) => a.priority === p)) ?? null);
   },
 });
-const panel = new SensorPanel({ onSiteChange: () => connect(), onError: showError });
+const panel = new SensorPanel({
+  onSiteChange: () => {
+    connect();
+    tick(); // the clock shows the zone of the site on view
+  },
+  onSites: () => {
+    board.authChanged();
+    journal.render();
+    tick();
+  },
+  onError: showError,
+});
 const journal = new Journal({ onError: showError });
 
 function setMe(session) {
@@ -58,10 +81,10 @@ function setMe(session) {
   setCsrfToken(session?.csrfToken ?? null);
   const who = document.getElementById('user');
   who.textContent = !me
-    ? 'Not logged in'
+    ? t('console.user.notLoggedIn')
     : me.via === 'anonymous'
-      ? 'Viewing without login'
-      : `${me.name} (${me.role})`;
+      ? t('console.user.anonymous')
+      : t('console.user.who', { name: me.name, role: t(`role.${me.role}`, { defaultValue: me.role }) });
   document.getElementById('login-open').hidden = Boolean(me && me.via !== 'anonymous');
   document.getElementById('logout').hidden = !me || me.via === 'anonymous';
   board.authChanged();
@@ -88,7 +111,7 @@ async function logout() {
   try {
     await api.logout();
   } catch (err) {
-    showError(`Log out: ${err.message}`);
+    showError(t('console.login.logoutFailed', { error: err.message }));
   }
   source?.close();
   setMe(null);
@@ -102,7 +125,7 @@ async function resync() {
     await panel.loadSensors();
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return sessionEnded();
-    showError(`Refresh failed: ${err.message}`);
+    showError(t('console.refreshFailed', { error: err.message }));
   }
 }
 
@@ -119,16 +142,16 @@ function connect() {
   const es = new EventSource(`/api/events${q}`);
   es.query = q;
   source = es;
-  setLink('connecting', 'Connecting…');
+  setLink('connecting', 'console.link.connecting');
   es.addEventListener('hello', (m) => {
     heartbeatMs = JSON.parse(m.data).heartbeatMs ?? heartbeatMs;
     lastBeat = Date.now();
-    setLink('live', 'Live');
+    setLink('live', 'console.link.live');
     void resync(); // events may have been missed while (re)connecting
   });
   es.addEventListener('heartbeat', () => {
     lastBeat = Date.now();
-    if (document.getElementById('link').dataset.state !== 'live') setLink('live', 'Live');
+    if (document.getElementById('link').dataset.state !== 'live') setLink('live', 'console.link.live');
   });
   es.addEventListener('alarm', (m) => {
     const e = JSON.parse(m.data);
@@ -141,7 +164,7 @@ function connect() {
   es.addEventListener('session-expired', () => sessionEnded());
   es.onerror = () => {
     if (es !== source) return;
-    setLink('reconnecting', 'Reconnecting…');
+    setLink('reconnecting', 'console.link.reconnecting');
     // A refused stream (401, 503) is not retried by the browser: find out why and retry ourselves.
     if (es.readyState === EventSource.CLOSED) setTimeout(() => es === source && void startLive(), 3000);
   };
@@ -151,8 +174,8 @@ function sessionEnded() {
   source?.close();
   source = null;
   setMe(null);
-  setLink('lost', 'Logged out');
-  banner('session', 'Your session has ended: log in to keep this console live');
+  setLink('login', 'console.link.loggedOut');
+  banner('session', () => t('console.banner.sessionEnded'));
   void boot();
 }
 
@@ -161,15 +184,15 @@ async function startLive() {
   try {
     session = await api.session();
   } catch {
-    setLink('lost', 'No connection');
+    setLink('lost', 'console.link.noConnection');
     setTimeout(() => void startLive(), 3000);
     return;
   }
   if (session.name === null) {
     setMe(null);
-    setLink('lost', 'Not logged in');
-    if (!banners.has('session')) banner('session', 'Log in to see the alarms');
-    void login('Log in to see the alarms.');
+    setLink('login', 'console.link.notLoggedIn');
+    if (!banners.has('session')) banner('session', () => t('console.banner.loginNeeded'));
+    void login(t('console.login.why'));
     return;
   }
   setMe(session);
@@ -182,33 +205,46 @@ async function boot() {
   await startLive();
 }
 
+/** Everything the console wrote, again in the new language (static texts are done by i18n.js). */
+function relabel() {
+  board.authChanged();
+  panel.relabel();
+  journal.relabel();
+  setMe(me);
+  setLink(document.getElementById('link').dataset.state, linkKey);
+  renderBanners();
+  tick();
+}
+
 // Watchdog: heartbeats arrive every heartbeatMs; three missed means the link is dead even if the socket is not.
 setInterval(() => {
   const state = document.getElementById('link').dataset.state;
-  if (state === 'live' && Date.now() - lastBeat > 3 * heartbeatMs) setLink('lost', 'No data');
+  if (state === 'live' && Date.now() - lastBeat > 3 * heartbeatMs) setLink('lost', 'console.link.noData');
 }, 2000);
 
+/** The clock of the site on view (its time zone, as every time shown for it). */
 function tick() {
-  document.getElementById('clock').textContent = formatClock(new Date());
+  const clock = document.getElementById('clock');
+  const zone = zoneOf(panel.site);
+  clock.textContent = formatClock(new Date(), zone);
+  if (zone) clock.title = zone;
 }
-setInterval(tick, 1000);
-tick();
 
 function selectTab(tab) {
-  for (const t of document.querySelectorAll('[role=tab]')) {
-    const on = t === tab;
-    t.setAttribute('aria-selected', String(on));
-    t.tabIndex = on ? 0 : -1;
-    document.getElementById(t.getAttribute('aria-controls')).hidden = !on;
+  for (const other of document.querySelectorAll('[role=tab]')) {
+    const on = other === tab;
+    other.setAttribute('aria-selected', String(on));
+    other.tabIndex = on ? 0 : -1;
+    document.getElementById(other.getAttribute('aria-controls')).hidden = !on;
   }
   if (tab.id === 'tab-sites') panel.resize();
 }
 const tabs = [...document.querySelectorAll('[role=tab]')];
-for (const t of tabs) {
-  t.addEventListener('click', () => selectTab(t));
-  t.addEventListener('keydown', (ev) => {
+for (const tab of tabs) {
+  tab.addEventListener('click', () => selectTab(tab));
+  tab.addEventListener('keydown', (ev) => {
     if (ev.key !== 'ArrowRight' && ev.key !== 'ArrowLeft') return;
-    const next = tabs[(tabs.indexOf(t) + (ev.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+    const next = tabs[(tabs.indexOf(tab) + (ev.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
     selectTab(next);
     next.focus();
   });
@@ -218,4 +254,15 @@ document.getElementById('login-open').addEventListener('click', () => void login
 document.getElementById('logout').addEventListener('click', () => void logout());
 window.addEventListener('resize', () => panel.resize());
 
-void boot();
+async function start() {
+  await initI18n();
+  onLanguageChange(relabel);
+  // What the panels built before the language was known (the journal's event names).
+  journal.relabel();
+  setLink('connecting', 'console.link.connecting');
+  setMe(null);
+  tick();
+  setInterval(tick, 1000);
+  await boot();
+}
+void start();

@@ -2,7 +2,19 @@
 // Live values come from the event stream, which sends only the selected site's readings.
 
 import { api } from './api.js';
-import { el, formatAge, formatTime, STATUS_LABEL, statusBadge, withUnit } from './format.js';
+import {
+  el,
+  formatAge,
+  formatHourMinute,
+  formatTime,
+  kindLabel,
+  setSites,
+  siteName,
+  statusBadge,
+  withUnit,
+  zoneOf,
+} from './format.js';
+import { t } from './i18n.js';
 
 const HOUR = 3600_000;
 const PROBLEM_STATUSES = ['fault', 'stale', 'unconfigured', 'maintenance'];
@@ -16,8 +28,10 @@ function statusOf(r) {
 }
 
 export class SensorPanel {
-  constructor({ onSiteChange, onError }) {
+  /** `onSites`: names or zones of the sites changed (alarm rows show them). */
+  constructor({ onSiteChange, onSites, onError }) {
     this.onSiteChange = onSiteChange;
+    this.onSites = onSites;
     this.onError = onError;
     this.site = null;
     this.sensors = new Map();
@@ -38,10 +52,20 @@ export class SensorPanel {
 
   async loadSites() {
     const sites = await api.sites();
+    const before = JSON.stringify(this.sitesSeen?.map((x) => [x.site, x.name, x.timezone]));
+    setSites(sites);
+    this.sitesSeen = sites;
+    if (before !== JSON.stringify(sites.map((x) => [x.site, x.name, x.timezone]))) this.onSites?.();
+    this.renderSites(sites);
+    if (this.site === null && sites.length > 0) await this.select(sites[0].site);
+    return sites;
+  }
+
+  renderSites(sites) {
     this.siteList.replaceChildren(
       ...sites.map((s) => {
-        const problems = PROBLEM_STATUSES.filter((k) => s.status[k] > 0).map(
-          (k) => `${s.status[k]} ${STATUS_LABEL[k].toLowerCase()}`,
+        const problems = PROBLEM_STATUSES.filter((k) => s.status[k] > 0).map((k) =>
+          t(`console.sites.problem.${k}`, { count: s.status[k] }),
         );
         return el(
           'li',
@@ -55,8 +79,16 @@ export class SensorPanel {
               dataset: { site: s.site },
               onclick: () => this.select(s.site),
             },
-            el('span', { class: 'site-name', text: s.site }),
-            el('span', { class: 'site-meta', text: [`${s.sensors} sensors`, ...problems].join(' · ') }),
+            el('span', { class: 'site-name', text: siteName(s.site) }),
+            el('span', {
+              class: 'site-meta',
+              // The id under a configured name: it is what the topics and the journal filter use.
+              text: [
+                ...(siteName(s.site) === s.site ? [] : [s.site]),
+                t('console.sites.sensors', { count: s.sensors }),
+                ...problems,
+              ].join(' · '),
+            }),
           ),
         );
       }),
@@ -64,12 +96,28 @@ export class SensorPanel {
     const select = document.querySelector('#journal-filters select[name=site]');
     const chosen = select.value;
     select.replaceChildren(
-      el('option', { value: '', text: 'All sites' }),
-      ...sites.map((s) => el('option', { text: s.site })),
+      el('option', { value: '', text: t('console.journal.allSites') }),
+      ...sites.map((s) => el('option', { value: s.site, text: siteName(s.site) })),
     );
     select.value = chosen;
-    if (this.site === null && sites.length > 0) await this.select(sites[0].site);
-    return sites;
+  }
+
+  /** The language changed: rebuild what this panel wrote. */
+  relabel() {
+    if (this.sitesSeen) this.renderSites(this.sitesSeen);
+    if (this.site !== null) this.setTitle();
+    const rows = new Map();
+    for (const [sensor, old] of this.rows) {
+      const fresh = this.row(this.sensors.get(sensor));
+      old.replaceWith(fresh);
+      rows.set(sensor, fresh);
+    }
+    this.rows = rows;
+    if (this.trend) this.caption(this.trend);
+  }
+
+  setTitle() {
+    document.getElementById('site-title').textContent = t('console.sensors.titleAt', { site: siteName(this.site) });
   }
 
   async select(site) {
@@ -81,7 +129,7 @@ export class SensorPanel {
       if (on) b.setAttribute('aria-current', 'true');
       else b.removeAttribute('aria-current');
     }
-    document.getElementById('site-title').textContent = `Sensors at ${site}`;
+    this.setTitle();
     await this.loadSensors();
     this.sitesSoon(); // its status counts may be older than the sensors just read
     if (changed) this.onSiteChange?.(site);
@@ -110,10 +158,11 @@ export class SensorPanel {
 
   fill(tr, s) {
     const c = tr.cells_;
+    const zone = zoneOf(s.site);
     c.value.textContent = s.value === null ? '—' : withUnit(s.value, null);
     c.updated.firstChild.dateTime = s.ts ?? '';
-    c.updated.firstChild.title = formatTime(s.ts);
-    c.updated.firstChild.textContent = formatAge(s.ts);
+    c.updated.firstChild.title = formatTime(s.ts, zone);
+    c.updated.firstChild.textContent = formatAge(s.ts, zone);
     if (tr.dataset.status !== s.status) {
       tr.dataset.status = s.status;
       c.status.replaceChildren(statusBadge(s.status));
@@ -130,13 +179,15 @@ export class SensorPanel {
         el('button', {
           type: 'button',
           class: 'linklike',
-          title: 'Show the last hour',
+          title: t('console.sensors.showTrend'),
           text: s.sensor,
           onclick: () => this.showTrend(s),
         }),
+        // The configured name as written (Chinese or not), under the id the topics use.
+        s.name ? el('span', { class: 'sensor-name', text: s.name }) : null,
       ),
       el('td', { text: s.asset ?? '' }),
-      el('td', { text: s.kind ?? '' }),
+      el('td', { text: kindLabel(s.kind) }),
       el('td', { class: 'num value' }),
       el('td', { text: s.unit ?? '' }),
       el('td', { class: 'age' }, el('time')),
@@ -174,26 +225,31 @@ export class SensorPanel {
   refreshAges() {
     for (const tr of this.rows.values()) {
       const t = tr.cells_.updated.firstChild;
-      if (t.dateTime) t.textContent = formatAge(t.dateTime);
+      if (t.dateTime) t.textContent = formatAge(t.dateTime, zoneOf(this.site));
     }
   }
 
   async showTrend(s) {
-    const caption = document.getElementById('trend-title');
     let data;
     try {
       data = await api.trend(s.site, s.sensor);
     } catch (err) {
-      this.onError?.(`Trend of ${s.sensor}: ${err.message}`);
+      this.onError?.(t('console.trend.failed', { sensor: s.sensor, error: err.message }));
       return;
     }
     this.trend?.plot.destroy();
-    caption.textContent = `${s.sensor} — last hour${data.unit ? ` (${data.unit})` : ''}`;
     const box = document.getElementById('trend-chart');
-    const ts = data.ts.map((t) => t / 1000);
-    const plot = new window.uPlot(chartOptions(box, data.unit), [ts, data.values], box);
-    this.trend = { site: s.site, sensor: s.sensor, ts, values: [...data.values], plot };
+    const ts = data.ts.map((x) => x / 1000);
+    const plot = new window.uPlot(chartOptions(box, data.unit, zoneOf(s.site)), [ts, data.values], box);
+    this.trend = { site: s.site, sensor: s.sensor, unit: data.unit, ts, values: [...data.values], plot };
+    this.caption(this.trend);
     for (const tr of this.rows.values()) tr.classList.toggle('trended', tr.dataset.sensor === s.sensor);
+  }
+
+  caption(trend) {
+    document.getElementById('trend-title').textContent = trend.unit
+      ? t('console.trend.titleUnit', { sensor: trend.sensor, unit: trend.unit })
+      : t('console.trend.title', { sensor: trend.sensor });
   }
 
   appendTrend(tsMs, value) {
@@ -215,12 +271,10 @@ export class SensorPanel {
   }
 }
 
-function chartOptions(box, unit) {
+function chartOptions(box, unit, zone) {
   const axis = { stroke: '#9aa7b4', grid: { stroke: '#27313b', width: 1 }, ticks: { stroke: '#27313b' } };
-  const hhmm = (s) => {
-    const d = new Date(s * 1000);
-    return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-  };
+  // The site's clock, as every other time on the console.
+  const hhmm = (s) => formatHourMinute(new Date(s * 1000), zone);
   return {
     width: box.clientWidth,
     height: Math.max(160, box.clientHeight - 8),
@@ -231,6 +285,6 @@ function chartOptions(box, unit) {
       { ...axis, values: (_u, splits) => splits.map(hhmm) },
       { ...axis, label: unit ?? '', labelSize: 20, size: 56 },
     ],
-    series: [{}, { label: unit ?? 'value', stroke: '#4fc3f7', width: 2, points: { show: false } }],
+    series: [{}, { label: unit ?? t('console.trend.value'), stroke: '#4fc3f7', width: 2, points: { show: false } }],
   };
 }
