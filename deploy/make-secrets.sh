@@ -30,6 +30,15 @@ for n in $NAMES; do
   fi
 done
 
+# Prometheus reads /metrics with a viewer's bearer token; gaswatch wants at least 32 random
+# characters (hex keeps every one of them).
+if [ -s "$DIR/gaswatch-prometheus-token" ]; then
+  echo "kept    $DIR/gaswatch-prometheus-token"
+else
+  openssl rand -hex 32 | tr -d '\n' >"$DIR/gaswatch-prometheus-token"
+  echo "made    $DIR/gaswatch-prometheus-token"
+fi
+
 # The console login "admin" (deploy/gaswatch/gaswatch.yaml) needs the scrypt hash of its password.
 if [ ! -s "$DIR/gaswatch-admin.hash" ]; then
   MAIN="$KIT/../dist/src/main.js"

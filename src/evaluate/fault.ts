@@ -8,6 +8,12 @@ export function faultReason(def: SensorDef, r: Pick<Reading, 'fault' | 'status' 
   if (r.status === 'fault') return { code: 'status' };
   if (!Number.isFinite(r.value)) return { code: 'nonFinite' };
   if (def.range && (r.value < def.range[0] || r.value > def.range[1]))
-    return { code: 'range', value: Number(r.value.toPrecision(6)), min: def.range[0], max: def.range[1], unit: def.unit };
+    return {
+      code: 'range',
+      value: Number(r.value.toPrecision(6)),
+      min: def.range[0],
+      max: def.range[1],
+      unit: def.unit,
+    };
   return null;
 }

@@ -25,6 +25,7 @@ import type { AlarmEvent, AlarmRecord, Priority } from '../domain/types.js';
 import { DEFAULT_LOCALE, formatMinutes, type Locale, translator } from '../i18n/index.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import { chainPosition, isOurs, reached } from './chain.js';
 import type { EscalationInfo } from './message.js';
 
 /** What the escalation reads of the alarms: the standing ones and the journal. */
@@ -56,8 +57,7 @@ interface Tracked {
   timer: Timer | undefined;
 }
 
-/** The comment of `notified` events the escalation records, so a restart can find them. */
-export const ESCALATION_NOTICE = 'escalation';
+export { ESCALATION_NOTICE } from './chain.js';
 
 export class Escalator {
   private readonly tracked = new Map<string, Tracked>();
@@ -255,17 +255,7 @@ export class Escalator {
     const now = this.deps.clock.now();
     const t0 = Date.parse(r.raisedAt as string);
     const elapsed = now - t0;
-    let k = 0;
-    let nextAt = (chain[0] as (typeof chain)[number]).escalateAfter;
-    while (k < chain.length - 1 && elapsed >= nextAt) {
-      k++;
-      nextAt += (chain[k] as (typeof chain)[number]).escalateAfter;
-    }
-    if (elapsed >= nextAt) {
-      // Past the end of the chain: the next reminder on the last person's grid.
-      const every = (chain[k] as (typeof chain)[number]).escalateAfter;
-      nextAt += (Math.floor((elapsed - nextAt) / every) + 1) * every;
-    }
+    const { index: k, nextAt } = chainPosition(chain, elapsed);
     if (reached(r, chain, notices) < k) {
       const person = chain[k] as (typeof chain)[number];
       const at = new Date(now).toISOString();
@@ -281,22 +271,4 @@ export class Escalator {
     }
     this.track(r, k, t0 + nextAt - now);
   }
-}
-
-/** An `escalated` event, or a `notified` one the escalation recorded (not a routed delivery). */
-function isOurs(e: AlarmEvent): boolean {
-  if (!e.operator) return false;
-  return e.type === 'escalated' || (e.type === 'notified' && (e.comment?.startsWith(ESCALATION_NOTICE) ?? false));
-}
-
-/** Index of the furthest person of the chain reached since this raise, by the journal's notices; -1 none. */
-function reached(r: AlarmRecord, chain: readonly { name: string }[], notices: readonly AlarmEvent[]): number {
-  const since = Date.parse(r.raisedAt as string);
-  let best = -1;
-  for (const e of notices) {
-    if (Date.parse(e.at) < since) continue;
-    const i = chain.findIndex((p) => p.name === e.operator);
-    if (i > best) best = i;
-  }
-  return best;
 }

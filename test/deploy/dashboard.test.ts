@@ -8,6 +8,7 @@
  * user for each site and must return rows; and every metric and label the Prometheus panels use
  * must be in the daemon's own /metrics.
  */
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runScenario } from 'gaswatch-simulators';
@@ -32,6 +33,8 @@ import {
 import { KIT } from './kit-broker.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+/** A viewer's token, as deploy/make-secrets.sh makes one (64 hex characters). */
+const PROMETHEUS_TOKEN = randomBytes(32).toString('hex');
 const DB = 'gaswatch';
 const ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
 const WRITER = { username: 'gaswatch', password: 'writer-password-for-tests' };
@@ -97,6 +100,8 @@ beforeAll(async () => {
     sites: await yamlDir(path.join(ROOT, 'config/sites')),
     main: {
       influx: WRITER,
+      // As the kit's Prometheus scrapes /metrics: with a viewer's token.
+      operators: [{ name: 'prometheus', role: 'viewer', token: PROMETHEUS_TOKEN }],
       // Sensors silent after the run go stale within seconds: the "Stale sensors" panel needs some.
       alarms: { startupGrace: '2s' },
     },
@@ -180,7 +185,7 @@ describe('the kit dashboard against what gaswatch stores', () => {
   });
 
   it('every Prometheus panel reads metrics and labels the daemon exposes on /metrics', async () => {
-    const res = await fetch(`${app.httpUrl}/metrics`);
+    const res = await fetch(`${app.httpUrl}/metrics`, { headers: { authorization: `Bearer ${PROMETHEUS_TOKEN}` } });
     expect(res.status).toBe(200);
     const exposed = exposition(await res.text());
     const prom = panelTargets(dashboard).filter((t) => t.datasource === 'prometheus');
