@@ -18,6 +18,7 @@ import { type EmbeddedBroker, startEmbeddedBroker } from './ingest/embedded-brok
 import { Pipeline } from './ingest/pipeline.js';
 import { compilePattern, subscriptionFilters, type TopicPattern } from './ingest/topics.js';
 import { Notifier } from './notify/notifier.js';
+import { createOpsMetrics, type OpsMetrics } from './ops-metrics.js';
 import { AlarmPublisher } from './publish/alarm-publisher.js';
 import { createStore, type Store } from './store/store.js';
 import { Bus } from './util/bus.js';
@@ -51,6 +52,7 @@ export class App {
   config!: LoadedConfig;
   engine!: AlarmEngine;
   metrics!: GaswatchMetrics;
+  ops!: OpsMetrics;
   store!: Store;
   conn!: MqttConnection;
   http: HttpServer | undefined;
@@ -91,7 +93,26 @@ export class App {
     this.patterns = main.mqtt.topics.map(compilePattern);
 
     this.stateLock = await lockStateDir(stateDir);
-    this.book = new BookStore(stateDir, log.child({ module: 'book' }));
+    this.ops = createOpsMetrics(this.metrics.registry);
+    this.book = new BookStore({
+      dir: stateDir,
+      logger: log.child({ module: 'book' }),
+      clock: this.clock,
+      onFailure: () => this.ops.stateWriteFailures.inc(),
+      // Acks and alarm changes are only in memory until the disk takes them: an operator must know.
+      onHealth: (f) =>
+        void this.engine
+          .setSystemAlarm(
+            'state-write',
+            f !== null,
+            'high',
+            f
+              ? `alarm state cannot be written to the state directory (${f.error}) for ${Math.round(f.sinceMs / 1000)} s: ` +
+                  `${f.pendingEvents} changes held in memory and retried`
+              : '',
+          )
+          .durable?.catch(() => undefined),
+    });
     this.store = createStore({
       influx: main.influx,
       stateDir,
@@ -369,6 +390,7 @@ export class App {
       return { bytes: s.spoolBytes, segments: s.spoolSegments };
     };
     live.floodSites = () => this.engine.health().floodingSites;
+    this.ops.live.unconfigured = () => this.engine.unconfiguredStats();
     live.alarmCounts = () => {
       const counts = new Map<string, { state: never; priority: never; count: number }>();
       for (const r of this.engine.list()) {

@@ -19,6 +19,7 @@ import {
   type Reading,
   type ReadingStatus,
   type SensorStatus,
+  SYSTEM_SITE,
 } from '../domain/types.js';
 import { type DelayedCondition, INACTIVE, levelZone, stepDelayed } from '../evaluate/level.js';
 import { evaluateRoc, pushSample, type RocSample } from '../evaluate/roc.js';
@@ -30,6 +31,7 @@ import { conditionExists, conditionPriority, faultReason } from './conditions.js
 import { type Described, describeFault, describeLevel, describeRoc, describeStale } from './describe.js';
 import { type AlarmHealth, FloodTracker, noteRaise, refreshChatter } from './health.js';
 import { isStanding, step } from './machine.js';
+import { RecentKeys } from './recent-keys.js';
 import { Trend } from './trend.js';
 
 interface SensorRuntime {
@@ -62,7 +64,7 @@ export interface EngineDeps {
 export type { AlarmEntry, HandleResult } from './book.js';
 
 const CHATTER_WINDOW = 60_000;
-/** Undeclared sensors tracked for the sensor view at most. */
+/** Undeclared sensors tracked for the sensor view at most (least recently heard evicted first). */
 const MAX_UNCONFIGURED = 10_000;
 
 export class AlarmEngine implements AlarmsApi {
@@ -71,7 +73,7 @@ export class AlarmEngine implements AlarmsApi {
   private readonly book: AlarmBook;
   private readonly pendingDelays = new Set<SensorRuntime>();
   private readonly flood = new FloodTracker();
-  private unconfigured = 0;
+  private readonly unconfigured = new RecentKeys(MAX_UNCONFIGURED);
 
   constructor(private readonly deps: EngineDeps) {
     this.book = new AlarmBook({ sink: deps.sink, persist: deps.persist, onRecord: deps.onRecord });
@@ -94,18 +96,20 @@ export class AlarmEngine implements AlarmsApi {
       this.sites = sites;
       for (const site of sites.values())
         for (const def of site.sensors.values()) {
-          const rt = this.runtime(def.site, def.id, now, true) as SensorRuntime;
+          const rt = this.runtime(def.site, def.id, now, true);
           // A window of values in the old unit would fake a rate of change.
           if (rt.def && rt.def.unit !== def.unit) rt.roc = [];
           rt.def = def;
           for (const c of rt.levels.keys()) if (!def.setpoints.some((s) => s.condition === c)) rt.levels.delete(c);
           this.seedConditions(rt);
         }
-      for (const rt of this.runtimes.values())
+      for (const rt of [...this.runtimes.values()])
         if (rt.def && !sites.get(rt.site)?.sensors.has(rt.sensor)) {
           rt.def = undefined;
           rt.levels.clear();
           rt.roc = [];
+          if (rt.heard) this.trackUnconfigured(`${rt.site}/${rt.sensor}`);
+          else this.runtimes.delete(`${rt.site}/${rt.sensor}`);
         }
       for (const entry of [...this.book.values()]) {
         const { site, sensor, condition } = entry.record;
@@ -123,7 +127,6 @@ export class AlarmEngine implements AlarmsApi {
   handle(reading: Reading): HandleResult {
     const now = this.deps.clock.now();
     const rt = this.runtime(reading.site, reading.sensor, now);
-    if (!rt) return NOTHING;
     if (rt.lastTs !== null && reading.ts < rt.lastTs) return this.late(rt, reading);
     rt.lastValue = reading.value;
     rt.lastTs = reading.ts;
@@ -412,6 +415,11 @@ export class AlarmEngine implements AlarmsApi {
     return { floodingSites: this.flood.flooding() };
   }
 
+  /** Undeclared sensors listed now, and how many were evicted to keep that list bounded. */
+  unconfiguredStats(): { tracked: number; evicted: number } {
+    return { tracked: this.unconfigured.size, evicted: this.unconfigured.evicted };
+  }
+
   // ------------------------------------------------------------------ sensors (SensorsApi)
 
   /** The sensor view for the HTTP room. */
@@ -460,18 +468,19 @@ export class AlarmEngine implements AlarmsApi {
 
   /**
    * The runtime of a sensor, created on first use. Undeclared sensors are tracked (for the sensor
-   * view) only up to a bound, so a flood of random topics cannot exhaust memory; their readings are
-   * still stored.
+   * view) only up to a bound, least recently heard out first (RecentKeys), so a flood of random
+   * topics cannot exhaust memory nor hide a sensor that is still publishing; their readings are
+   * stored whatever the bound.
    */
-  private runtime(site: string, sensor: string, now: number, declared = false): SensorRuntime | undefined {
+  private runtime(site: string, sensor: string, now: number, declared = false): SensorRuntime {
     const key = `${site}/${sensor}`;
     let rt = this.runtimes.get(key);
-    if (!rt) {
+    if (rt) {
+      if (declared) this.unconfigured.delete(key);
+      else if (!rt.def) this.trackUnconfigured(key);
+    } else {
       const def = this.sites.get(site)?.sensors.get(sensor);
-      if (!def && !declared) {
-        if (this.unconfigured >= MAX_UNCONFIGURED) return undefined;
-        this.unconfigured++;
-      }
+      if (!def && !declared) this.trackUnconfigured(key);
       rt = {
         site,
         sensor,
@@ -491,6 +500,12 @@ export class AlarmEngine implements AlarmsApi {
       this.seedConditions(rt);
     }
     return rt;
+  }
+
+  /** Mark an undeclared sensor heard; forget the one evicted to make room. */
+  private trackUnconfigured(key: string): void {
+    const evicted = this.unconfigured.touch(key);
+    if (evicted !== undefined) this.runtimes.delete(evicted);
   }
 
   /** After a restart the book knows which conditions were active: seed the evaluators to match. */
@@ -573,5 +588,4 @@ export class AlarmEngine implements AlarmsApi {
   }
 }
 
-/** The pseudo-site of alarms about gaswatch itself. */
-export const SYSTEM_SITE = '_gaswatch';
+export { SYSTEM_SITE };

@@ -7,7 +7,8 @@
  */
 import { validateDetailed as validateCron } from 'node-cron';
 import { z } from 'zod';
-import { ALARM_EVENT_TYPES, PRIORITIES, READING_STATUSES, SENSOR_KINDS } from '../domain/types.js';
+import { ID_PATTERN } from '../domain/ids.js';
+import { ALARM_EVENT_TYPES, PRIORITIES, READING_STATUSES, SENSOR_KINDS, SYSTEM_SITE } from '../domain/types.js';
 import { parseDuration, parseSize } from './units-parse.js';
 
 const DURATION_HINT = 'expected a duration such as 500ms, 5s, 10m, 2h, 1d';
@@ -37,10 +38,12 @@ export const Priority = z.enum(PRIORITIES).describe('Alarm priority: critical, h
 const Range = z
   .tuple([z.number(), z.number()])
   .describe('[min, max] the instrument can measure: a reading outside is a sensor fault (over/under-range)');
+/** SPEC §4's one id rule (src/domain/ids.ts), the same as at ingest and in the HTTP API. */
 export const Id = z
   .string()
   .min(1)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'ids may use letters, digits, ".", "_" and "-" (no spaces, "/", "+", "#")');
+  .max(128, 'ids are at most 128 characters')
+  .regex(ID_PATTERN, 'ids may use letters, digits, ".", "_" and "-", not starting with "." (no spaces, "/", "+", "#")');
 
 // ---------------------------------------------------------------------------------------------
 // Thresholds
@@ -184,7 +187,10 @@ export const MaintenanceWindow = z
 
 export const Site = z
   .strictObject({
-    id: Id.describe('Site id: the {site} level of the MQTT topics; unique across site files'),
+    id: Id.refine(
+      (id) => id !== SYSTEM_SITE,
+      `the site id ${SYSTEM_SITE} is reserved for gaswatch’s own alarms`,
+    ).describe('Site id: the {site} level of the MQTT topics; unique across site files'),
     name: z.string().optional().describe('Human name shown on the console'),
     type: z.enum(['storage', 'station']).describe('storage (depot) or station (filling station)'),
     location: z.string().optional().describe('Address or coordinates, for the people called out'),

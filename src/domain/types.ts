@@ -19,6 +19,9 @@ export type Condition = (typeof CONDITIONS)[number];
 export const ALARM_STATES = ['normal', 'active_unacked', 'active_acked', 'cleared_unacked'] as const;
 export type AlarmState = (typeof ALARM_STATES)[number];
 
+/** The pseudo-site of alarms about gaswatch itself (`_gaswatch/{name}/system`); reserved (SPEC §4). */
+export const SYSTEM_SITE = '_gaswatch';
+
 /** Sensor status as shown on /api/sensors and the console. */
 export type SensorStatus = 'ok' | 'stale' | 'fault' | 'maintenance' | 'unconfigured';
 
