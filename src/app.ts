@@ -20,6 +20,7 @@ import { compilePattern, subscriptionFilters, type TopicPattern } from './ingest
 import { Notifier } from './notify/notifier.js';
 import { createOpsMetrics, type OpsMetrics } from './ops-metrics.js';
 import { AlarmPublisher } from './publish/alarm-publisher.js';
+import { COMMAND_MAX_BYTES, CommandHandler } from './publish/commands.js';
 import { createStore, type Store } from './store/store.js';
 import { Bus } from './util/bus.js';
 import { type Clock, systemClock, type Timer } from './util/clock.js';
@@ -27,6 +28,8 @@ import type { Logger } from './util/logger.js';
 import { lockStateDir, type StateLock } from './util/state-lock.js';
 
 export const VERSION = '0.1.0';
+/** A topic (at most 64 KiB) and MQTT 5 properties around a payload. */
+const PACKET_OVERHEAD = 66 * 1024;
 
 export class ConfigError extends Error {
   constructor(readonly lines: string[]) {
@@ -178,6 +181,8 @@ export class App {
         // aedes speaks MQTT 3.1.1 only.
         protocolVersion: this.broker ? 4 : main.mqtt.protocolVersion,
         receiveMaximum: main.mqtt.receiveMaximum,
+        // The largest message we accept (telemetry or command) plus its topic and properties.
+        maximumPacketSize: Math.max(main.mqtt.maxPayload, COMMAND_MAX_BYTES) + PACKET_OVERHEAD,
         filters: this.filters(this.config),
         // Several instances each keep their own retained status (and Will).
         statusTopic: main.mqtt.instance ? `${prefix}/status/${main.mqtt.instance}` : `${prefix}/status`,
@@ -186,11 +191,24 @@ export class App {
       },
       { logger: log.child({ module: 'mqtt' }), clock: this.clock },
     );
+    const commandLog = log.child({ module: 'commands' });
+    if (!main.mqtt.commands.requireToken)
+      commandLog.warn(
+        `mqtt.commands.requireToken is false: anyone who can publish to ${prefix}/cmd/# can acknowledge and shelve alarms`,
+      );
     this.publisher = new AlarmPublisher({
       conn: this.conn,
       prefix,
       logger: log.child({ module: 'publish' }),
-      alarms: this.engine,
+      commands: new CommandHandler({
+        alarms: this.engine,
+        operators: () => this.config.main.operators,
+        requireToken: main.mqtt.commands.requireToken,
+        logger: commandLog,
+        accepted: (verb) => this.ops.commands.inc({ verb }),
+        refused: (reason) => this.ops.commandsRefused.inc({ reason }),
+        now: () => this.clock.now(),
+      }),
     });
     this.bus.on('alarm', (e) => this.publisher.events([e]));
     // Before the connection starts, so that alarms raised from a persistent session's queued

@@ -496,6 +496,19 @@ export const Main = z
         instance: Id.optional().describe(
           'Name of this instance when several run: its status goes to {prefix}/status/{instance}',
         ),
+        commands: z
+          .strictObject({
+            requireToken: z
+              .boolean()
+              .default(true)
+              .describe(
+                'A command on {prefix}/cmd/# must carry the API token of the operator it names (SPEC §4). false: ' +
+                  'the named operator is trusted without a token, for brokers whose ACLs let only operator tools ' +
+                  'publish there (check-config warns)',
+              ),
+          })
+          .prefault({})
+          .describe('Operator commands over MQTT (ack, shelve, unshelve)'),
       })
       .prefault({})
       .describe('MQTT broker connection (restart to apply changes)'),

@@ -23,6 +23,11 @@ export interface ConnectionOptions {
   password?: string | undefined;
   protocolVersion: 4 | 5;
   receiveMaximum: number;
+  /**
+   * Largest packet the broker may send us (MQTT 5 CONNECT property): a bigger message is never sent
+   * to us, so a hostile publisher cannot make us buffer it (issue 11: 4 × 100 MB cost +163 MB RSS).
+   */
+  maximumPacketSize?: number | undefined;
   /** Filters to subscribe with QoS 1. */
   filters: string[];
   /** Retained status topic and its online/offline payloads. */
@@ -99,7 +104,13 @@ export class MqttConnection {
       ...(o.username !== undefined ? { username: o.username } : {}),
       ...(o.password !== undefined ? { password: o.password } : {}),
       ...(o.protocolVersion === 5
-        ? { properties: { sessionExpiryInterval: 0xffffffff, receiveMaximum: o.receiveMaximum } }
+        ? {
+            properties: {
+              sessionExpiryInterval: 0xffffffff,
+              receiveMaximum: o.receiveMaximum,
+              ...(o.maximumPacketSize !== undefined ? { maximumPacketSize: o.maximumPacketSize } : {}),
+            },
+          }
         : {}),
     };
     const client = mqtt.connect(o.url, options);

@@ -32,6 +32,7 @@ beforeAll(async () => {
     mqttUrl: broker.url,
     influxUrl: influx.url,
     database: DB,
+    main: { operators: [{ name: 'wang', role: 'operator', token: 'wang-token-0123456789abcdef' }] },
     profiles: {
       'combustible-gas': {
         unit: '%LEL',
@@ -67,7 +68,12 @@ describe('alarm state across a restart', () => {
     await waitFor(() => events('raised').length === 2, { timeout: 10_000, message: 'hi and hihi raised' });
     await client.publishAsync(
       'gaswatch/cmd/ack',
-      JSON.stringify({ id: 'zjk-depot/GD-12/hihi', operator: 'wang', comment: 'evacuating compressor hall' }),
+      JSON.stringify({
+        id: 'zjk-depot/GD-12/hihi',
+        operator: 'wang',
+        token: 'wang-token-0123456789abcdef',
+        comment: 'evacuating compressor hall',
+      }),
       { qos: 1 },
     );
     await waitFor(() => events('acked').length === 1, { timeout: 10_000, message: 'acked over MQTT' });
