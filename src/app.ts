@@ -16,6 +16,7 @@ import { BrokerHealth } from './ingest/broker-health.js';
 import { MqttConnection } from './ingest/connection.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './ingest/embedded-broker.js';
 import { Pipeline } from './ingest/pipeline.js';
+import { PoisonGuard, type Quarantined } from './ingest/poison.js';
 import { compilePattern, subscriptionFilters, type TopicPattern } from './ingest/topics.js';
 import { Notifier } from './notify/notifier.js';
 import { createOpsMetrics, type OpsMetrics } from './ops-metrics.js';
@@ -73,6 +74,8 @@ export class App {
   private droppedSeen = 0;
   private started = false;
   private stateLock: StateLock | undefined;
+  private poison: PoisonGuard | undefined;
+  private poisoned = 0;
   private spoolFull = false;
   private idleFlusher: Timer | undefined;
   private receivedAtLastCheck = 0;
@@ -96,6 +99,13 @@ export class App {
     this.patterns = main.mqtt.topics.map(compilePattern);
 
     this.stateLock = await lockStateDir(stateDir);
+    this.poison = new PoisonGuard({
+      dir: stateDir,
+      logger: log.child({ module: 'poison' }),
+      clock: this.clock,
+      onQuarantine: (q) => this.poisonQuarantined(q),
+    });
+    this.poison.start();
     this.ops = createOpsMetrics(this.metrics.registry);
     this.book = new BookStore({
       dir: stateDir,
@@ -184,6 +194,7 @@ export class App {
         // The largest message we accept (telemetry or command) plus its topic and properties.
         maximumPacketSize: Math.max(main.mqtt.maxPayload, COMMAND_MAX_BYTES) + PACKET_OVERHEAD,
         filters: this.filters(this.config),
+        onPublish: (packet) => this.poison?.received(packet),
         // Several instances each keep their own retained status (and Will).
         statusTopic: main.mqtt.instance ? `${prefix}/status/${main.mqtt.instance}` : `${prefix}/status`,
         onlinePayload: () => JSON.stringify({ state: 'online', since: this.since, version: VERSION }),
@@ -200,6 +211,7 @@ export class App {
       conn: this.conn,
       prefix,
       logger: log.child({ module: 'publish' }),
+      skipping: () => this.poison?.skipping() === true,
       commands: new CommandHandler({
         alarms: this.engine,
         operators: () => this.config.main.operators,
@@ -243,7 +255,9 @@ export class App {
     });
     // Our own topics and the broker's $SYS (BrokerHealth) arrive here too; they are not telemetry.
     this.conn.onMessage((topic, payload) =>
-      topic.startsWith(`${prefix}/`) || topic.startsWith('$') ? undefined : this.pipeline.handle(topic, payload),
+      topic.startsWith(`${prefix}/`) || topic.startsWith('$') || this.poison?.skipping()
+        ? undefined
+        : this.pipeline.handle(topic, payload),
     );
     this.wireMetrics();
 
@@ -312,6 +326,21 @@ export class App {
       { sites: this.config.sites.size, sensors: countSensors(this.config), version: VERSION },
       'gaswatch running',
     );
+  }
+
+  /** A message that crashed the last run came again and was quarantined: tell the operators. */
+  private poisonQuarantined(q: Quarantined): void {
+    this.ops.poisonMessages.inc();
+    this.poisoned++;
+    const topic = q.topic.length > 200 ? `${q.topic.slice(0, 200)}…` : q.topic;
+    const message =
+      `a message on ${topic} (${q.bytes} bytes) crashed gaswatch (${q.verdict}); delivered again, it was ` +
+      `quarantined unprocessed to ${q.file}`;
+    // Raised and cleared at once: it stays on the console (cleared, unacknowledged) until an operator acks it.
+    for (const active of [true, false])
+      void this.engine
+        .setSystemAlarm('poison-message', active, 'high', message, this.poisoned)
+        .durable?.catch(() => undefined);
   }
 
   /** Telemetry subscriptions: every site, or only this instance's partition of sites. */
@@ -436,6 +465,11 @@ export class App {
     this.brokerHealth?.stop();
     this.publisher?.stop();
     await this.conn?.stop().catch((err) => log.error({ err }, 'MQTT stop failed'));
+    try {
+      this.poison?.stop();
+    } catch (err) {
+      log.error({ err }, 'poison guard stop failed');
+    }
     await this.store?.stop().catch((err) => log.error({ err }, 'store stop failed'));
     await this.broker?.stop().catch((err) => log.error({ err }, 'embedded broker stop failed'));
     await this.stateLock?.release().catch((err) => log.error({ err }, 'releasing the state lock failed'));

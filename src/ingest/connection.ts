@@ -28,6 +28,8 @@ export interface ConnectionOptions {
    * to us, so a hostile publisher cannot make us buffer it (issue 11: 4 × 100 MB cost +163 MB RSS).
    */
   maximumPacketSize?: number | undefined;
+  /** Sees every PUBLISH before anything handles it (the poison guard, poison.ts). */
+  onPublish?: ((packet: IPublishPacket) => void) | undefined;
   /** Filters to subscribe with QoS 1. */
   filters: string[];
   /** Retained status topic and its online/offline payloads. */
@@ -116,6 +118,8 @@ export class MqttConnection {
     const client = mqtt.connect(o.url, options);
     this.client = client;
     client.handleMessage = (packet, callback) => this.receive(packet, callback);
+    const onPublish = o.onPublish;
+    if (onPublish) client.on('packetreceive', (p) => p.cmd === 'publish' && onPublish(p));
     client.on('connect', (connack) => this.connected_(connack.sessionPresent));
     client.on('close', () => {
       if (this.connectedSince !== null && !this.stopping) this.deps.logger.warn({ url: o.url }, 'MQTT connection lost');

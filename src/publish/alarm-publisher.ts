@@ -14,7 +14,14 @@ export class AlarmPublisher {
   private unsubscribe: (() => void) | undefined;
 
   constructor(
-    private readonly deps: { conn: MqttConnection; prefix: string; logger: Logger; commands: CommandHandler },
+    private readonly deps: {
+      conn: MqttConnection;
+      prefix: string;
+      logger: Logger;
+      commands: CommandHandler;
+      /** True while the message at hand is quarantined (poison.ts): never acted on. */
+      skipping?: () => boolean;
+    },
   ) {}
 
   recordTopic(r: Pick<AlarmRecord, 'site' | 'sensor' | 'condition'>): string {
@@ -54,6 +61,7 @@ export class AlarmPublisher {
     const prefix = this.deps.prefix;
     const stops = COMMAND_VERBS.map((verb) =>
       this.deps.conn.subscribe(`${prefix}/cmd/${verb}`, (_topic, payload, retain) => {
+        if (this.deps.skipping?.()) return;
         const result = this.deps.commands.handle(verb, payload, retain);
         this.send(`${prefix}/cmd/result`, JSON.stringify({ command: verb, ...result }), false);
       }),
