@@ -26,6 +26,7 @@ import { createStore, type Store } from './store/store.js';
 import { Bus } from './util/bus.js';
 import { type Clock, systemClock, type Timer } from './util/clock.js';
 import type { Logger } from './util/logger.js';
+import { processRedactor, type Redactor } from './util/redact.js';
 import { lockStateDir, type StateLock } from './util/state-lock.js';
 
 export const VERSION = '0.1.0';
@@ -46,6 +47,8 @@ export interface AppOptions {
   httpListen?: string;
   /** Use this broker URL instead of the config's (demo). */
   mqttUrl?: string;
+  /** Told the config's secrets, to mask them in every log line (default: the logger's, per process). */
+  redactor?: Redactor;
 }
 
 type AppEvents = { alarm: AlarmEvent; reading: Reading };
@@ -80,17 +83,23 @@ export class App {
   private idleFlusher: Timer | undefined;
   private receivedAtLastCheck = 0;
   private readonly since = new Date().toISOString();
+  private readonly redactor: Redactor;
+  /** The environment as started: `${env:}` on reload reads it, after the secrets left process.env. */
+  private readonly env: NodeJS.ProcessEnv = { ...process.env };
 
   constructor(private readonly opts: AppOptions) {
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger;
     this.bus = new Bus<AppEvents>(opts.logger);
+    this.redactor = opts.redactor ?? processRedactor;
   }
 
   async start(): Promise<void> {
-    const loaded = await loadConfig(this.opts.configFile);
+    const loaded = await loadConfig(this.opts.configFile, this.env);
     if (!loaded.ok) throw new ConfigError(loaded.errors);
     this.config = loaded.config;
+    this.redactor.setSecrets(this.config.secrets);
+    scrubSecretEnv(this.config.secrets);
     const main = this.config.main;
     // Relative to the working directory, as the shipped config documents.
     const stateDir = path.resolve(main.state.dir);
@@ -319,6 +328,7 @@ export class App {
       current: this.config,
       onReload: (result, cause) => this.applyReload(result, cause),
       logger: log.child({ module: 'config' }),
+      env: this.env,
     });
     await this.watcher.start();
     this.started = true;
@@ -335,7 +345,7 @@ export class App {
     const topic = q.topic.length > 200 ? `${q.topic.slice(0, 200)}…` : q.topic;
     const message =
       `a message on ${topic} (${q.bytes} bytes) crashed gaswatch (${q.verdict}); delivered again, it was ` +
-      `quarantined unprocessed to ${q.file}`;
+      `quarantined unprocessed to ${path.relative(this.config.main.state.dir, q.file) || q.file} in the state directory`;
     // Raised and cleared at once: it stays on the console (cleared, unacknowledged) until an operator acks it.
     for (const active of [true, false])
       void this.engine
@@ -370,6 +380,7 @@ export class App {
       return;
     }
     const next = result.config;
+    this.redactor.setSecrets(next.secrets);
     const diff = diffConfig(this.config, next);
     const changes =
       diff.setpointChanges.length +
@@ -475,6 +486,15 @@ export class App {
     await this.stateLock?.release().catch((err) => log.error({ err }, 'releasing the state lock failed'));
     log.info('gaswatch stopped');
   }
+}
+
+/**
+ * Remove the config's secrets from the process environment (kept in `App.env` for reloads): Node's
+ * report on a fatal error (poison.ts) lists the environment, and child processes would inherit it.
+ */
+function scrubSecretEnv(secrets: ReadonlySet<string>): void {
+  for (const [name, value] of Object.entries(process.env))
+    if (value !== undefined && value.length >= 4 && secrets.has(value)) delete process.env[name];
 }
 
 function countSensors(c: LoadedConfig): number {

@@ -36,3 +36,22 @@ export function checkMain(main: MainConfig): PathIssue[] {
   if (!(port <= 65535)) issues.push({ path: ['http', 'listen'], message: `port ${port} is not 0–65535` });
   return issues;
 }
+
+/**
+ * Settings that are valid but weaken the deployment (docs/security.md): `check-config` prints them
+ * after its summary, and the daemon logs the ones that matter at start.
+ */
+export function mainWarnings(main: MainConfig): string[] {
+  const out: string[] = [];
+  const prefix = main.mqtt.prefix;
+  if (!main.mqtt.commands.requireToken)
+    out.push(
+      `mqtt.commands.requireToken is false: anyone who can publish to ${prefix}/cmd/# can acknowledge and shelve ` +
+        'alarms in the name of any configured operator; restrict that topic with broker ACLs (docs/security.md)',
+    );
+  else if (!main.operators.some((o) => o.role !== 'viewer' && o.token))
+    out.push(
+      `no operator with role operator or admin has a token: every MQTT command on ${prefix}/cmd/# will be refused`,
+    );
+  return out;
+}

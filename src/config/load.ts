@@ -11,6 +11,7 @@ import { expandGlob } from './glob.js';
 import { formatIssue, type IssuePath, type LoadIssue, type Pos, sortIssues } from './issues.js';
 import { resolveSites, type SiteDocument } from './resolve.js';
 import { Id, Main, type MainConfig, Profile, type ProfileConfig, Sensor, Site } from './schema.js';
+import { configSecrets } from './secrets.js';
 import { locate, readSource, type SourceFile } from './source.js';
 import { fromZod } from './zod-issues.js';
 
@@ -22,6 +23,8 @@ export interface LoadedConfig {
   sites: Map<string, SiteDef>;
   /** Every file read, for watching. */
   files: string[];
+  /** Values never to be shown: substituted ones and the config's passwords and tokens (secrets.ts). */
+  secrets: ReadonlySet<string>;
 }
 
 export type LoadResult = { ok: true; config: LoadedConfig } | { ok: false; errors: string[] };
@@ -101,9 +104,24 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   // Sites.
   const siteAbs: string[] = [];
   const globbed = await expandGlob(path.resolve(dir, sitesGlob));
-  if (!globbed.ok) issues.push({ file: mainSrc.display, path: ['sites'], message: globbed.reason });
+  // A substituted pattern is a secret: say what is wrong without the directory it names (issue 11).
+  const hidden = mainSrc.secretPaths.some((p) => p[0] === 'sites');
+  if (!globbed.ok)
+    issues.push({
+      file: mainSrc.display,
+      path: ['sites'],
+      message: hidden
+        ? `substituted pattern (not shown): ${globbed.reason.replace(/^cannot list .*: /, '')}`
+        : globbed.reason,
+    });
   else if (globbed.files.length === 0)
-    issues.push({ file: mainSrc.display, path: ['sites'], message: `no site file matches "${sitesGlob}"` });
+    issues.push({
+      file: mainSrc.display,
+      path: ['sites'],
+      message: hidden
+        ? 'no site file matches the substituted pattern (not shown)'
+        : `no site file matches "${sitesGlob}"`,
+    });
   else siteAbs.push(...globbed.files);
   const docs: SiteDocument[] = [];
   for (const f of siteAbs) {
@@ -139,6 +157,7 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
       profiles,
       sites: resolved.sites,
       files: [...new Set([abs, profSrc.abs, ...siteAbs, ...secretFiles])],
+      secrets: configSecrets(main, secrets),
     },
   };
 }
