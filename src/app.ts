@@ -6,6 +6,7 @@ import path from 'node:path';
 import { BookStore } from './alarms/book-store.js';
 import { AlarmEngine } from './alarms/engine.js';
 import { alarmEventPoint } from './alarms/event-point.js';
+import { mainWarnings } from './config/check-main.js';
 import { diffConfig } from './config/diff.js';
 import { type LoadedConfig, type LoadResult, loadConfig } from './config/load.js';
 import { ConfigWatcher, type ReloadCause } from './config/watch.js';
@@ -137,6 +138,7 @@ export class App {
     });
     this.store = createStore({
       influx: main.influx,
+      influxCa: this.config.tls.influx?.ca,
       stateDir,
       clock: this.clock,
       logger: log.child({ module: 'store' }),
@@ -204,6 +206,7 @@ export class App {
         maximumPacketSize: Math.max(main.mqtt.maxPayload, COMMAND_MAX_BYTES) + PACKET_OVERHEAD,
         filters: this.filters(this.config),
         onPublish: (packet) => this.poison?.received(packet),
+        tls: this.broker ? undefined : this.config.tls.mqtt,
         // Several instances each keep their own retained status (and Will).
         statusTopic: main.mqtt.instance ? `${prefix}/status/${main.mqtt.instance}` : `${prefix}/status`,
         onlinePayload: () => JSON.stringify({ state: 'online', since: this.since, version: VERSION }),
@@ -212,10 +215,8 @@ export class App {
       { logger: log.child({ module: 'mqtt' }), clock: this.clock },
     );
     const commandLog = log.child({ module: 'commands' });
-    if (!main.mqtt.commands.requireToken)
-      commandLog.warn(
-        `mqtt.commands.requireToken is false: anyone who can publish to ${prefix}/cmd/# can acknowledge and shelve alarms`,
-      );
+    // Valid but weakening settings (docs/security.md), as check-config prints them.
+    for (const w of mainWarnings(main)) log.warn({ module: 'config' }, w);
     this.publisher = new AlarmPublisher({
       conn: this.conn,
       prefix,

@@ -53,5 +53,13 @@ export function mainWarnings(main: MainConfig): string[] {
     out.push(
       `no operator with role operator or admin has a token: every MQTT command on ${prefix}/cmd/# will be refused`,
     );
+  if (main.mqtt.tls && !main.mqtt.tls.rejectUnauthorized)
+    out.push(
+      'mqtt.tls.rejectUnauthorized is false: any host can pose as the broker and read or forge every reading and command',
+    );
+  if (main.mqtt.url.startsWith('mqtt://') && !/^mqtt:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(main.mqtt.url))
+    out.push(
+      'mqtt.url is plain mqtt:// to another host: readings, commands and the broker password cross the network in clear (use mqtts:// and mqtt.tls)',
+    );
   return out;
 }

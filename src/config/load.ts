@@ -13,6 +13,7 @@ import { resolveSites, type SiteDocument } from './resolve.js';
 import { Id, Main, type MainConfig, Profile, type ProfileConfig, Sensor, Site } from './schema.js';
 import { configSecrets } from './secrets.js';
 import { locate, readSource, type SourceFile } from './source.js';
+import { loadTls, type TlsMaterial } from './tls.js';
 import { fromZod } from './zod-issues.js';
 
 export interface LoadedConfig {
@@ -25,6 +26,8 @@ export interface LoadedConfig {
   files: string[];
   /** Values never to be shown: substituted ones and the config's passwords and tokens (secrets.ts). */
   secrets: ReadonlySet<string>;
+  /** The PEM files of mqtt.tls and influx.tls, read and checked (tls.ts). */
+  tls: TlsMaterial;
 }
 
 export type LoadResult = { ok: true; config: LoadedConfig } | { ok: false; errors: string[] };
@@ -68,9 +71,13 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   let main: MainConfig | undefined;
   const rawMain = mainSrc.data ?? {};
   const r = Main.safeParse(rawMain);
+  let tls: TlsMaterial = { mqtt: undefined, influx: undefined };
   if (r.success) {
     main = r.data;
     for (const i of checkMain(main)) issues.push({ file: mainSrc.display, ...i });
+    const t = await loadTls(main, dir, Date.now());
+    tls = t.tls;
+    for (const i of t.issues) issues.push({ file: mainSrc.display, ...i });
   } else zod(mainSrc, r.error, Main, rawMain);
   const pick = (key: 'sites' | 'profiles', dflt: string) =>
     main?.[key] ?? (isMap(rawMain) && typeof rawMain[key] === 'string' ? rawMain[key] : dflt);
@@ -157,7 +164,8 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
       profiles,
       sites: resolved.sites,
       files: [...new Set([abs, profSrc.abs, ...siteAbs, ...secretFiles])],
-      secrets: configSecrets(main, secrets),
+      secrets: configSecrets(main, tls.mqtt?.key ? [...secrets, tls.mqtt.key.toString('utf8').trim()] : secrets),
+      tls,
     },
   };
 }
