@@ -477,11 +477,7 @@ export class App {
     this.brokerHealth?.stop();
     this.publisher?.stop();
     await this.conn?.stop().catch((err) => log.error({ err }, 'MQTT stop failed'));
-    try {
-      this.poison?.stop();
-    } catch (err) {
-      log.error({ err }, 'poison guard stop failed');
-    }
+    await this.poison?.stop().catch((err) => log.error({ err }, 'poison guard stop failed'));
     await this.store?.stop().catch((err) => log.error({ err }, 'store stop failed'));
     await this.broker?.stop().catch((err) => log.error({ err }, 'embedded broker stop failed'));
     await this.stateLock?.release().catch((err) => log.error({ err }, 'releasing the state lock failed'));

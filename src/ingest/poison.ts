@@ -3,10 +3,10 @@
  * the broker redelivered them to the persistent session at every restart — a crash loop).
  *
  * How a crash is tied to its message, cheaply enough for 20k messages a second:
- * - Before a QoS 1 message is handled, one positional write (no fsync) puts "handling <message>"
- *   into the slot file `inflight` in the state directory. A process crash keeps the page cache, so
- *   the next process reads it; an OS crash may lose it, and loses nothing else (the message is not
- *   quarantined, only processed again). The slot goes back to "idle" once per burst, lazily.
+ * - While a QoS 1 message is handled, "handling <message>" is in shared memory and, within a few
+ *   milliseconds, in the slot file `inflight` in the state directory (poison-recorder.ts: a worker
+ *   thread writes it, without fsync; a process crash keeps the page cache, so the next process
+ *   reads it; an OS crash may lose it, and loses nothing else: the message is processed again).
  * - A JavaScript crash (an exception or rejection nobody handled, a stack overflow) is seen by the
  *   `uncaughtExceptionMonitor` hook, which knows in memory whether a message is being handled and
  *   writes the verdict synchronously: precise, at no cost per message.
@@ -26,7 +26,8 @@ import path from 'node:path';
 import type { IPublishPacket } from 'mqtt';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { identify, type MessageId, readSlot, SLOT_STATE, writeBegin } from './poison-slot.js';
+import { SlotRecorder } from './poison-recorder.js';
+import { identify, type MessageId, readSlot, SLOT_STATE } from './poison-slot.js';
 import { testCrashHook } from './poison-test-hook.js';
 
 const SLOT = 'inflight';
@@ -57,13 +58,9 @@ export interface PoisonGuardDeps {
 }
 
 export class PoisonGuard {
-  private fd: number | undefined;
+  private recorder: SlotRecorder | undefined;
   private suspects: Suspect[] = [];
-  private current: IPublishPacket | undefined;
   private skip = false;
-  private idlePending = false;
-  private writeFailed = false;
-  private readonly buf = Buffer.alloc(1024);
   private readonly crashHook = (err: Error) => this.crashed(err);
   private readonly test = testCrashHook();
 
@@ -80,8 +77,8 @@ export class PoisonGuard {
     if (last) this.judge(last, fatal);
     else if (fatal) this.deps.logger.error({ fatal }, 'the last run died of a fatal error outside message handling');
     this.saveSuspects();
-    this.fd = fs.openSync(slotFile, 'w');
-    fs.writeSync(this.fd, Buffer.from([SLOT_STATE.idle]), 0, 1, 0);
+    this.recorder = new SlotRecorder(slotFile);
+    this.recorder.start();
     // Node writes a diagnostic report on a fatal error (heap out of memory): the only trace one leaves.
     process.report.directory = dir;
     process.report.filename = REPORT;
@@ -92,13 +89,11 @@ export class PoisonGuard {
   }
 
   /** A clean stop: the next run has nothing to judge. */
-  stop(): void {
+  async stop(): Promise<void> {
     process.off('uncaughtExceptionMonitor', this.crashHook);
     process.report.reportOnFatalError = false;
-    if (this.fd === undefined) return;
-    fs.writeSync(this.fd, Buffer.from([SLOT_STATE.stopped]), 0, 1, 0);
-    fs.closeSync(this.fd);
-    this.fd = undefined;
+    await this.recorder?.stop();
+    this.recorder = undefined;
   }
 
   /** True while the message being handled now was quarantined: it must not be processed. */
@@ -108,8 +103,8 @@ export class PoisonGuard {
 
   /** Every PUBLISH, before anything handles it (mqtt.js 'packetreceive'). */
   received(packet: IPublishPacket): void {
-    if (this.fd === undefined || packet.qos === 0) return; // QoS 0 is never redelivered
-    this.current = packet;
+    const recorder = this.recorder;
+    if (recorder === undefined || packet.qos === 0) return; // QoS 0 is never redelivered
     process.nextTick(() => this.handled());
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const i = this.suspects.length
@@ -124,39 +119,20 @@ export class PoisonGuard {
       this.saveSuspects();
       return;
     }
-    try {
-      writeBegin(this.fd, this.buf, packet.topic, packet.messageId, payload, fs.writeSync);
-    } catch (err) {
-      // Recording is a safeguard: failing to record must never stop a message from being handled.
-      if (!this.writeFailed)
-        this.deps.logger.error({ err }, 'cannot record the message in flight; poison detection off');
-      this.writeFailed = true;
-    }
+    recorder.begin(packet.topic, packet.messageId, payload);
     this.test?.(packet.topic, payload);
   }
 
   /** The message's synchronous handling is over (its durability may still be pending: not our concern). */
   private handled(): void {
-    this.current = undefined;
     this.skip = false;
-    if (this.idlePending) return;
-    this.idlePending = true;
-    setImmediate(() => {
-      this.idlePending = false;
-      if (this.fd !== undefined && this.current === undefined)
-        fs.writeSync(this.fd, Buffer.from([SLOT_STATE.idle]), 0, 1, 0);
-    });
+    this.recorder?.idle();
   }
 
   /** uncaughtExceptionMonitor: the process is about to die of `err`; say while doing what. */
   private crashed(err: Error): void {
-    if (this.fd === undefined) return;
-    const text = Buffer.from(`${err?.name ?? 'Error'}: ${err?.message ?? String(err)}`.slice(0, 900));
-    const state = this.current ? SLOT_STATE.crashedHandling : SLOT_STATE.crashedIdle;
     try {
-      fs.writeSync(this.fd, text, 0, text.length, 1024 + 2);
-      fs.writeSync(this.fd, Buffer.from([text.length & 0xff, text.length >> 8]), 0, 2, 1024);
-      fs.writeSync(this.fd, Buffer.from([state]), 0, 1, 0);
+      this.recorder?.crashed(`${err?.name ?? 'Error'}: ${err?.message ?? String(err)}`);
     } catch {
       // dying anyway
     }
