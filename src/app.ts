@@ -86,7 +86,7 @@ export class App {
   private readonly since = new Date().toISOString();
   private readonly redactor: Redactor;
   /** The environment as started: `${env:}` on reload reads it, after the secrets left process.env. */
-  private readonly env: NodeJS.ProcessEnv = { ...process.env };
+  private readonly env: NodeJS.ProcessEnv = { ...process.env, ...scrubbedEnv };
 
   constructor(private readonly opts: AppOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -491,8 +491,14 @@ export class App {
  */
 function scrubSecretEnv(secrets: ReadonlySet<string>): void {
   for (const [name, value] of Object.entries(process.env))
-    if (value !== undefined && value.length >= 4 && secrets.has(value)) delete process.env[name];
+    if (value !== undefined && value.length >= 4 && secrets.has(value)) {
+      scrubbedEnv[name] = value;
+      delete process.env[name];
+    }
 }
+
+/** What scrubSecretEnv took, so that a later App in the same process (tests, a restart) still sees it. */
+const scrubbedEnv: Record<string, string> = {};
 
 function countSensors(c: LoadedConfig): number {
   let n = 0;
