@@ -6,14 +6,17 @@
 
 import type { AlarmEngine } from './alarms/engine.js';
 import { type Composed, compose, VERSION } from './compose.js';
+import { mainWarnings } from './config/check-main.js';
 import { type LoadedConfig, loadConfig } from './config/load.js';
 import type { GaswatchMetrics } from './http/metrics.js';
 import type { BrokerHealth } from './ingest/broker-health.js';
 import type { MqttConnection } from './ingest/connection.js';
 import type { EmbeddedBroker } from './ingest/embedded-broker.js';
+import type { OpsMetrics } from './ops-metrics.js';
 import type { Store } from './store/store.js';
 import { type Clock, systemClock } from './util/clock.js';
 import type { Logger } from './util/logger.js';
+import { processRedactor, type Redactor } from './util/redact.js';
 import type { SensorView } from './views/sensors.js';
 
 export { VERSION };
@@ -37,6 +40,8 @@ export interface AppOptions {
    * (it owns the logger and the GASWATCH_LOG_LEVEL override); tests that capture logs do not.
    */
   setLogLevel?: (level: LoadedConfig['main']['log']['level']) => void;
+  /** Told the config's secrets, to mask them in every log line (default: the logger's, per process). */
+  redactor?: Redactor;
 }
 
 export class App {
@@ -44,21 +49,31 @@ export class App {
   readonly logger: Logger;
   private built: Composed | undefined;
   private readonly since = new Date().toISOString();
+  private readonly redactor: Redactor;
+  /** The environment as started: `${env:}` on reload reads it, after the secrets left process.env. */
+  private readonly env: NodeJS.ProcessEnv = { ...process.env, ...scrubbedEnv };
 
   constructor(private readonly opts: AppOptions) {
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger;
+    this.redactor = opts.redactor ?? processRedactor;
   }
 
   async start(): Promise<void> {
-    const loaded = await loadConfig(this.opts.configFile);
+    const loaded = await loadConfig(this.opts.configFile, this.env);
     if (!loaded.ok) throw new ConfigError(loaded.errors);
+    this.redactor.setSecrets(loaded.config.secrets);
+    scrubSecretEnv(loaded.config.secrets);
     this.opts.setLogLevel?.(loaded.config.main.log.level);
+    // Valid but weakening settings (docs/security.md), as check-config prints them.
+    for (const w of mainWarnings(loaded.config.main)) this.logger.warn({ module: 'config' }, w);
     this.built = compose(loaded.config, {
       opts: this.opts,
       clock: this.clock,
       logger: this.logger,
       since: this.since,
+      env: this.env,
+      redactor: this.redactor,
       readiness: () => this.readiness(),
     });
     await this.built.runner.start();
@@ -100,6 +115,9 @@ export class App {
   get metrics(): GaswatchMetrics {
     return this.need().metrics;
   }
+  get ops(): OpsMetrics {
+    return this.need().ops;
+  }
   get store(): Store {
     return this.need().store;
   }
@@ -121,3 +139,18 @@ export class App {
     return this.built;
   }
 }
+
+/**
+ * Remove the config's secrets from the process environment (kept in `App.env` for reloads): Node's
+ * report on a fatal error (poison.ts) lists the environment, and child processes would inherit it.
+ */
+function scrubSecretEnv(secrets: ReadonlySet<string>): void {
+  for (const [name, value] of Object.entries(process.env))
+    if (value !== undefined && value.length >= 4 && secrets.has(value)) {
+      scrubbedEnv[name] = value;
+      delete process.env[name];
+    }
+}
+
+/** What scrubSecretEnv took, so that a later App in the same process (tests, a restart) still sees it. */
+const scrubbedEnv: Record<string, string> = {};

@@ -28,21 +28,27 @@ import { BrokerHealth } from './ingest/broker-health.js';
 import { type ConnectionOptions, MqttConnection } from './ingest/connection.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './ingest/embedded-broker.js';
 import { IdleFlush } from './ingest/idle-flush.js';
+import { PoisonGuard } from './ingest/poison.js';
 import { compilePattern, isOwnOrBrokerTopic, subscriptionFilters, type TopicPattern } from './ingest/topics.js';
 import { Notifier } from './notify/notifier.js';
+import { createOpsMetrics, type OpsMetrics } from './ops-metrics.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { AlarmPublisher } from './publish/alarm-publisher.js';
+import { COMMAND_MAX_BYTES, CommandHandler } from './publish/commands.js';
 import { alarmEventPoint } from './store/points.js';
 import { SpoolWatch } from './store/spool-watch.js';
 import { createStore, type Store } from './store/store.js';
 import type { Clock } from './util/clock.js';
 import { type Component, Runner } from './util/lifecycle.js';
 import type { Logger } from './util/logger.js';
+import type { Redactor } from './util/redact.js';
 import { lockStateDir, type StateLock } from './util/state-lock.js';
 import { Stream } from './util/stream.js';
 import { SensorView } from './views/sensors.js';
 
 export const VERSION = '0.1.0';
+/** A topic (at most 64 KiB) and MQTT 5 properties around a payload. */
+const PACKET_OVERHEAD = 66 * 1024;
 
 export interface ComposeContext {
   opts: AppOptions;
@@ -50,6 +56,10 @@ export interface ComposeContext {
   logger: Logger;
   /** When this process started, for the retained status. */
   since: string;
+  /** The environment as started (`${env:}` on reload reads it). */
+  env: NodeJS.ProcessEnv;
+  /** Masks the config's secrets in every log line; told the new ones on reload. */
+  redactor: Redactor;
   readiness(): { ready: boolean; reasons: string[] };
 }
 
@@ -60,6 +70,7 @@ type Part = Component & { applyConfig?(next: LoadedConfig): void };
 export interface Composed {
   config(): LoadedConfig;
   metrics: GaswatchMetrics;
+  ops: OpsMetrics;
   store: Store;
   engine: AlarmEngine;
   sensors: SensorView;
@@ -81,6 +92,7 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
   const stateDir = path.resolve(main.state.dir);
   const prefix = main.mqtt.prefix;
   const metrics = createMetrics();
+  const ops = createOpsMetrics(metrics.registry);
   const patterns: TopicPattern[] = main.mqtt.topics.map(compilePattern);
   const filters = (c: LoadedConfig) =>
     subscriptionFilters(patterns, c.main.mqtt.subscribe === 'sites' ? c.sites.keys() : undefined);
@@ -89,7 +101,23 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
   const alarmsOut = new Stream<AlarmBatch>('alarms', log);
   const readings = new Stream<Reading>('readings', log);
 
-  const bookStore = new BookStore(stateDir, log.child({ module: 'book' }));
+  const bookStore = new BookStore({
+    dir: stateDir,
+    logger: log.child({ module: 'book' }),
+    clock,
+    onFailure: () => ops.stateWriteFailures.inc(),
+    // Acks and alarm changes are only in memory until the disk takes them: an operator must know.
+    onHealth: (f) =>
+      systemAlarms.set(
+        'state-write',
+        f !== null,
+        'high',
+        f
+          ? `alarm state cannot be written to the state directory (${f.error}) for ${Math.round(f.sinceMs / 1000)} s: ` +
+              `${f.pendingEvents} changes held in memory and retried`
+          : '',
+      ),
+  });
   const engine = new AlarmEngine({
     clock,
     logger: log.child({ module: 'alarms' }),
@@ -100,6 +128,7 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
   const systemAlarms = engine.systemAlarms();
   const store = createStore({
     influx: main.influx,
+    influxCa: config.tls.influx?.ca,
     stateDir,
     clock,
     logger: log.child({ module: 'store' }),
@@ -127,7 +156,11 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     // aedes speaks MQTT 3.1.1 only.
     protocolVersion: main.mqtt.url === 'embedded' && !opts.mqttUrl ? 4 : main.mqtt.protocolVersion,
     receiveMaximum: main.mqtt.receiveMaximum,
+    // The largest message we accept (telemetry or command) plus its topic and properties.
+    maximumPacketSize: Math.max(main.mqtt.maxPayload, COMMAND_MAX_BYTES) + PACKET_OVERHEAD,
     filters: filters(config),
+    onPublish: (packet) => poison.received(packet),
+    tls: main.mqtt.url === 'embedded' ? undefined : config.tls.mqtt,
     // Several instances each keep their own retained status (and Will).
     statusTopic: main.mqtt.instance ? `${prefix}/status/${main.mqtt.instance}` : `${prefix}/status`,
     onlinePayload: () => JSON.stringify({ state: 'online', since: ctx.since, version: VERSION }),
@@ -135,7 +168,38 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
   };
   const embedded = connOptions.url === 'embedded';
   const conn = new MqttConnection(connOptions, { logger: log.child({ module: 'mqtt' }), clock });
-  const publisher = new AlarmPublisher({ conn, prefix, logger: log.child({ module: 'publish' }), alarms: engine });
+  // The message being handled is recorded, so one that crashes the daemon is quarantined when it comes again.
+  const poison = new PoisonGuard({
+    dir: stateDir,
+    logger: log.child({ module: 'poison' }),
+    clock,
+    onQuarantine: (q) => {
+      ops.poisonMessages.inc();
+      poisoned++;
+      const topic = q.topic.length > 200 ? `${q.topic.slice(0, 200)}…` : q.topic;
+      const message =
+        `a message on ${topic} (${q.bytes} bytes) crashed gaswatch (${q.verdict}); delivered again, it was ` +
+        `quarantined unprocessed to ${path.relative(stateDir, q.file) || q.file} in the state directory`;
+      // Raised and cleared at once: it stays on the console (cleared, unacknowledged) until an operator acks it.
+      for (const active of [true, false]) systemAlarms.set('poison-message', active, 'high', message, poisoned);
+    },
+  });
+  let poisoned = 0;
+  const publisher = new AlarmPublisher({
+    conn,
+    prefix,
+    logger: log.child({ module: 'publish' }),
+    skipping: () => poison.skipping(),
+    commands: new CommandHandler({
+      alarms: engine,
+      operators: () => config.main.operators,
+      requireToken: main.mqtt.commands.requireToken,
+      logger: log.child({ module: 'commands' }),
+      accepted: (verb) => ops.commands.inc({ verb }),
+      refused: (reason) => ops.commandsRefused.inc({ reason }),
+      now: () => clock.now(),
+    }),
+  });
   const notifier = new Notifier(main.notify, {
     clock,
     logger: log.child({ module: 'notify' }),
@@ -162,7 +226,9 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     maxPayload: main.mqtt.maxPayload,
     onReading: (r) => void readings.publish(r),
   });
-  conn.onMessage((topic, payload) => (isOwnOrBrokerTopic(prefix, topic) ? undefined : pipeline.handle(topic, payload)));
+  conn.onMessage((topic, payload) =>
+    isOwnOrBrokerTopic(prefix, topic) || poison.skipping() ? undefined : pipeline.handle(topic, payload),
+  );
 
   // Subscribers of the alarm stream, in order: the retained records first (the control room's
   // latency), then the durable ones (the book on disk, the store), then the rest.
@@ -215,6 +281,7 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     current: config,
     onReload: (result, cause) => reloader.apply(result, cause),
     logger: log.child({ module: 'config' }),
+    env: ctx.env,
   });
   let lock: StateLock | undefined;
   let ticker: { cancel(): void } | undefined;
@@ -225,6 +292,7 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     floodSites: () => engine.health().floodingSites,
     alarmCounts: () => countAlarms(engine.list()),
   } satisfies typeof metrics.live);
+  ops.live.unconfigured = () => sensors.unconfiguredStats();
 
   const parts: Part[] = [
     {
@@ -371,6 +439,7 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
   return {
     config: () => config,
     metrics,
+    ops,
     store,
     engine,
     sensors,

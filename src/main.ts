@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { App, ConfigError } from './app.js';
 import { waitForSignals } from './signals.js';
 import { createLogger } from './util/logger.js';
+import { processRedactor } from './util/redact.js';
 
 const USAGE = `gaswatch — watches gas facilities through their sensors
 
@@ -109,7 +110,7 @@ main(process.argv.slice(2)).then(
     setTimeout(() => process.exit(code), 3000).unref();
   },
   (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`${processRedactor.text(err instanceof Error ? err.message : String(err))}\n`);
     process.exitCode = 2;
   },
 );

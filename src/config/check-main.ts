@@ -67,3 +67,30 @@ function checkHttp(h: MainConfig['http']): PathIssue[] {
     });
   return issues;
 }
+
+/**
+ * Settings that are valid but weaken the deployment (docs/security.md): `check-config` prints them
+ * after its summary, and the daemon logs the ones that matter at start.
+ */
+export function mainWarnings(main: MainConfig): string[] {
+  const out: string[] = [];
+  const prefix = main.mqtt.prefix;
+  if (!main.mqtt.commands.requireToken)
+    out.push(
+      `mqtt.commands.requireToken is false: anyone who can publish to ${prefix}/cmd/# can acknowledge and shelve ` +
+        'alarms in the name of any configured operator; restrict that topic with broker ACLs (docs/security.md)',
+    );
+  else if (!main.operators.some((o) => o.role !== 'viewer' && o.token))
+    out.push(
+      `no operator with role operator or admin has a token: every MQTT command on ${prefix}/cmd/# will be refused`,
+    );
+  if (main.mqtt.tls && !main.mqtt.tls.rejectUnauthorized)
+    out.push(
+      'mqtt.tls.rejectUnauthorized is false: any host can pose as the broker and read or forge every reading and command',
+    );
+  if (main.mqtt.url.startsWith('mqtt://') && !/^mqtt:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(main.mqtt.url))
+    out.push(
+      'mqtt.url is plain mqtt:// to another host: readings, commands and the broker password cross the network in clear (use mqtts:// and mqtt.tls)',
+    );
+  return out;
+}

@@ -3,6 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SiteDef } from '../domain/sensor.js';
 import { convert } from '../domain/units.js';
+import { redactText, secretList } from '../util/redact.js';
+import { mainWarnings } from './check-main.js';
 import { fmt, GBT_50493_CAPS } from './check-profile.js';
 import { jsonSchemaText, SCHEMA_KINDS, type SchemaKind } from './json-schema.js';
 import { type LoadedConfig, loadConfig } from './load.js';
@@ -25,7 +27,8 @@ export async function checkConfigCommand(
     out.stderr.write(`\n${n} error${n === 1 ? '' : 's'}: ${displayPath(path.resolve(args.config))} is not valid\n`);
     return 1;
   }
-  out.stdout.write(summary(result.config, Date.now()));
+  // The summary names files and sites: any of them may have come from a substitution.
+  out.stdout.write(redactText(summary(result.config, Date.now()), secretList(result.config.secrets)));
   return 0;
 }
 
@@ -59,6 +62,7 @@ export function summary(config: LoadedConfig, now: number): string {
       .map((w) => `${s.id} (${w.sensors?.join(', ') ?? 'whole site'})`),
   );
   if (active.length) lines.push(`  in a maintenance window now: ${active.join('; ')}`);
+  for (const w of mainWarnings(config.main)) lines.push(`  warning: ${w}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -3,6 +3,8 @@
  * an operator must be able to fix a typo from that line alone, and every problem is reported at once.
  */
 
+import { redactText, secretList } from '../util/redact.js';
+
 export interface Pos {
   line: number;
   col: number;
@@ -27,9 +29,12 @@ export function formatPath(path: IssuePath): string {
   return path.length === 0 ? '(root)' : path.join('.');
 }
 
-/** The message alone passes through `redact`: file names and paths are the operator's own words. */
+/**
+ * The whole line passes through the redaction rule: a file name can be a substituted secret too
+ * (`profiles: ${file:…}` whose content is not a path, issue 11).
+ */
 export function formatIssue(i: LoadIssue & { pos: Pos }, secrets: ReadonlySet<string> = new Set()): string {
-  return `${i.file}:${i.pos.line}:${i.pos.col}  ${i.label ?? formatPath(i.path)}  ${redact(i.message, secrets)}`;
+  return redact(`${i.file}:${i.pos.line}:${i.pos.col}  ${i.label ?? formatPath(i.path)}  ${i.message}`, secrets);
 }
 
 /**
@@ -53,13 +58,7 @@ export function sortIssues<T extends LoadIssue & { pos: Pos }>(issues: T[], file
   return sorted.filter((i, n) => n === 0 || formatIssue(i) !== formatIssue(sorted[n - 1] as T));
 }
 
-/**
- * Replaces every substituted secret in `text` with `***`. A backstop: messages are already built
- * without the values of substituted fields, but a secret must never reach a log or a terminal.
- * Very short values are skipped: masking every "a" would wreck the message and protect nothing.
- */
+/** Masks every substituted secret and credential in `text` (the one rule, src/util/redact.ts). */
 export function redact(text: string, secrets: ReadonlySet<string>): string {
-  let out = text;
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (s.length >= 4) out = out.split(s).join('***');
-  return out;
+  return redactText(text, secretList(secrets));
 }

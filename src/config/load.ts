@@ -11,7 +11,9 @@ import { expandGlob } from './glob.js';
 import { formatIssue, type IssuePath, type LoadIssue, type Pos, sortIssues } from './issues.js';
 import { resolveSites, type SiteDocument } from './resolve.js';
 import { Id, Main, type MainConfig, Profile, type ProfileConfig, Sensor, Site } from './schema.js';
+import { configSecrets } from './secrets.js';
 import { locate, readSource, type SourceFile } from './source.js';
+import { loadTls, type TlsMaterial } from './tls.js';
 import { fromZod } from './zod-issues.js';
 
 export interface LoadedConfig {
@@ -22,6 +24,10 @@ export interface LoadedConfig {
   sites: Map<string, SiteDef>;
   /** Every file read, for watching. */
   files: string[];
+  /** Values never to be shown: substituted ones and the config's passwords and tokens (secrets.ts). */
+  secrets: ReadonlySet<string>;
+  /** The PEM files of mqtt.tls and influx.tls, read and checked (tls.ts). */
+  tls: TlsMaterial;
 }
 
 export type LoadResult = { ok: true; config: LoadedConfig } | { ok: false; errors: string[] };
@@ -65,9 +71,13 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   let main: MainConfig | undefined;
   const rawMain = mainSrc.data ?? {};
   const r = Main.safeParse(rawMain);
+  let tls: TlsMaterial = { mqtt: undefined, influx: undefined };
   if (r.success) {
     main = r.data;
     for (const i of checkMain(main)) issues.push({ file: mainSrc.display, ...i });
+    const t = await loadTls(main, dir, Date.now());
+    tls = t.tls;
+    for (const i of t.issues) issues.push({ file: mainSrc.display, ...i });
   } else zod(mainSrc, r.error, Main, rawMain);
   const pick = (key: 'sites' | 'profiles', dflt: string) =>
     main?.[key] ?? (isMap(rawMain) && typeof rawMain[key] === 'string' ? rawMain[key] : dflt);
@@ -101,9 +111,24 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   // Sites.
   const siteAbs: string[] = [];
   const globbed = await expandGlob(path.resolve(dir, sitesGlob));
-  if (!globbed.ok) issues.push({ file: mainSrc.display, path: ['sites'], message: globbed.reason });
+  // A substituted pattern is a secret: say what is wrong without the directory it names (issue 11).
+  const hidden = mainSrc.secretPaths.some((p) => p[0] === 'sites');
+  if (!globbed.ok)
+    issues.push({
+      file: mainSrc.display,
+      path: ['sites'],
+      message: hidden
+        ? `substituted pattern (not shown): ${globbed.reason.replace(/^cannot list .*: /, '')}`
+        : globbed.reason,
+    });
   else if (globbed.files.length === 0)
-    issues.push({ file: mainSrc.display, path: ['sites'], message: `no site file matches "${sitesGlob}"` });
+    issues.push({
+      file: mainSrc.display,
+      path: ['sites'],
+      message: hidden
+        ? 'no site file matches the substituted pattern (not shown)'
+        : `no site file matches "${sitesGlob}"`,
+    });
   else siteAbs.push(...globbed.files);
   const docs: SiteDocument[] = [];
   for (const f of siteAbs) {
@@ -139,6 +164,8 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
       profiles,
       sites: resolved.sites,
       files: [...new Set([abs, profSrc.abs, ...siteAbs, ...secretFiles])],
+      secrets: configSecrets(main, tls.mqtt?.key ? [...secrets, tls.mqtt.key.toString('utf8').trim()] : secrets),
+      tls,
     },
   };
 }

@@ -510,6 +510,52 @@ export const Main = z
         instance: Id.optional().describe(
           'Name of this instance when several run: its status goes to {prefix}/status/{instance}',
         ),
+        tls: z
+          .strictObject({
+            ca: z
+              .string()
+              .min(1)
+              .optional()
+              .describe(
+                'PEM file of the CA that signed the broker’s certificate (a private CA); default the system CAs',
+              ),
+            cert: z
+              .string()
+              .min(1)
+              .optional()
+              .describe('PEM file of our client certificate, for brokers that require one'),
+            key: z
+              .string()
+              .min(1)
+              .optional()
+              .describe('PEM file of the client certificate’s private key (keep it readable by gaswatch only)'),
+            servername: z
+              .string()
+              .min(1)
+              .optional()
+              .describe('Name the broker’s certificate must carry, when the URL uses an address or another name'),
+            rejectUnauthorized: z
+              .boolean()
+              .default(true)
+              .describe(
+                'Refuse a broker whose certificate does not verify. false only to diagnose (check-config warns)',
+              ),
+          })
+          .optional()
+          .describe('TLS to the broker (mqtts://): files relative to this config file, checked by check-config'),
+        commands: z
+          .strictObject({
+            requireToken: z
+              .boolean()
+              .default(true)
+              .describe(
+                'A command on {prefix}/cmd/# must carry the API token of the operator it names (SPEC §4). false: ' +
+                  'the named operator is trusted without a token, for brokers whose ACLs let only operator tools ' +
+                  'publish there (check-config warns)',
+              ),
+          })
+          .prefault({})
+          .describe('Operator commands over MQTT (ack, shelve, unshelve)'),
       })
       .prefault({})
       .meta({ apply: 'restart' })
@@ -528,6 +574,16 @@ export const Main = z
         batchSize: z.number().int().positive().default(5000).describe('Points per write'),
         flushInterval: Duration.default(1000).describe('Write a partial batch after this'),
         spoolMaxBytes: Size.default(1024 ** 3).describe('Disk spool while InfluxDB is down; oldest telemetry dropped'),
+        tls: z
+          .strictObject({
+            ca: z
+              .string()
+              .min(1)
+              .optional()
+              .describe('PEM file of the CA that signed InfluxDB’s certificate (a private CA); default the system CAs'),
+          })
+          .optional()
+          .describe('HTTPS to InfluxDB (https:// URL): files relative to this config file, checked by check-config'),
       })
       .prefault({})
       .meta({ apply: 'restart' })

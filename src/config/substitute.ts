@@ -13,6 +13,11 @@ import { didYouMean } from './suggest.js';
 const TOKEN = /\$\$\{|\$\{([A-Za-z]+):([^}]*)\}/g;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SCHEMES = ['env', 'file'];
+/**
+ * Fields whose substituted values name someone rather than prove it: not masked in output (a user
+ * "gaswatch" would otherwise mask every "gaswatch" in every log line). Still never quoted in errors.
+ */
+const IDENTIFIERS: ReadonlySet<string> = new Set(['username', 'user']);
 
 export interface SubstitutionResult {
   /** Paths of values that contain a substituted secret. */
@@ -55,7 +60,7 @@ export async function substitute(
         if (value === undefined) failed = true;
         else {
           out += value;
-          secrets.add(value);
+          if (!IDENTIFIERS.has(String(at.at(-1)))) secrets.add(value);
           secret = true;
         }
       } else if (scheme === 'file') {
@@ -64,7 +69,7 @@ export async function substitute(
           // A trailing newline is an editor artefact, never part of a password.
           const value = (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
           out += value;
-          secrets.add(value);
+          if (!IDENTIFIERS.has(String(at.at(-1)))) secrets.add(value);
           secret = true;
           result.files.push(file);
         } catch (err) {

@@ -16,7 +16,12 @@ export function normalize(
 ): Reading | Rejection {
   if (!def) {
     // Unconfigured: stored as sent, in its own unit, so nothing is lost while the config catches up.
-    const unit = raw.unit === undefined ? '' : (canonicalUnit(raw.unit) ?? raw.unit);
+    // Only a unit gaswatch knows becomes the `unit` tag: payload text as a tag value would let any
+    // publisher mint InfluxDB series without bound (issue 11), and SPEC §1 rejects unknown units.
+    if (raw.unit === undefined)
+      return { site, sensor, value: raw.value, ts: raw.ts, unit: '', status: raw.status, configured: false };
+    const unit = canonicalUnit(raw.unit);
+    if (unit === undefined) return { reason: 'unknown_unit', detail: `unknown unit "${raw.unit.slice(0, 40)}"` };
     return { site, sensor, value: raw.value, ts: raw.ts, unit, status: raw.status, configured: false };
   }
   const reading: Reading = {
@@ -30,7 +35,7 @@ export function normalize(
   };
   if (raw.unit === undefined) return reading;
   const unit = canonicalUnit(raw.unit);
-  if (unit === undefined) return { reason: 'unknown_unit', detail: `unknown unit "${raw.unit}"` };
+  if (unit === undefined) return { reason: 'unknown_unit', detail: `unknown unit "${raw.unit.slice(0, 40)}"` };
   if (unit === def.unit) return reading;
   if (unit === MA) {
     if (!def.scale) return { reason: 'unknown_unit', detail: `mA reading but sensor ${def.id} has no \`scale\`` };

@@ -3,10 +3,9 @@
  * 14): the store, the broker watch and the notifier raise gaswatch's own alarms and record what
  * they did, and nothing more.
  */
-import type { Priority } from './types.js';
+import type { CommandResult, Priority } from './types.js';
 
-/** The pseudo-site of alarms about gaswatch itself: `_gaswatch/{name}/system` (SPEC §4). */
-export const SYSTEM_SITE = '_gaswatch';
+export { SYSTEM_SITE } from './types.js';
 
 export interface SystemAlarms {
   /**
@@ -24,4 +23,11 @@ export interface AlarmNotices {
    * its state (SPEC §4, §9). False when the alarm is no longer standing.
    */
   record(id: string, type: 'notified' | 'escalated', to: string, detail: string | null): boolean;
+}
+
+/** The operator commands on alarms, for the rooms that take them from outside (MQTT, HTTP). */
+export interface AlarmCommandPort {
+  ack(id: string, operator: string, comment: string | null): CommandResult;
+  shelve(id: string, operator: string, minutes: number, reason: string): CommandResult;
+  unshelve(id: string, operator: string): CommandResult;
 }

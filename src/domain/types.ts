@@ -1,4 +1,5 @@
 /** Pure domain types shared by every room of the daemon. No I/O here. */
+import { SYSTEM_SITE_ID } from './ids.js';
 
 export const SENSOR_KINDS = ['pressure', 'gas', 'temperature', 'level', 'flow'] as const;
 export type SensorKind = (typeof SENSOR_KINDS)[number];
@@ -18,6 +19,9 @@ export type Condition = (typeof CONDITIONS)[number];
 /** ISA-18.2 alarm states (SPEC §3). */
 export const ALARM_STATES = ['normal', 'active_unacked', 'active_acked', 'cleared_unacked'] as const;
 export type AlarmState = (typeof ALARM_STATES)[number];
+
+/** The pseudo-site of alarms about gaswatch itself (`_gaswatch/{name}/system`); reserved (SPEC §4). */
+export const SYSTEM_SITE = SYSTEM_SITE_ID;
 
 /** Sensor status as shown on /api/sensors and the console. */
 export type SensorStatus = 'ok' | 'stale' | 'fault' | 'maintenance' | 'unconfigured';

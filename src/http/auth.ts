@@ -5,6 +5,7 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { parsePasswordHash } from '../domain/credentials.js';
 import type { Clock } from '../util/clock.js';
+import { secretEquals } from '../util/secret-equals.js';
 
 export { parsePasswordHash };
 
@@ -61,12 +62,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === h.key.length && timingSafeEqual(key, h.key);
 }
 
-/** Constant-time comparison of two secrets of any length (hashing first evens the lengths). */
-export function secretEquals(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb);
-}
+export { secretEquals };
 
 // ---------------------------------------------------------------------------------------------
 // Operators: password logins and bearer tokens.

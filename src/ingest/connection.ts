@@ -12,9 +12,22 @@
  */
 import { randomInt } from 'node:crypto';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { MqttTls } from '../config/tls.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { topicMatches } from './topics.js';
+
+/** mqtt.js passes these to tls.connect for mqtts:// and wss:// URLs. */
+function tlsOptions(tls: MqttTls | undefined): Partial<IClientOptions> {
+  if (!tls) return {};
+  return {
+    rejectUnauthorized: tls.rejectUnauthorized,
+    ...(tls.ca ? { ca: tls.ca } : {}),
+    ...(tls.cert ? { cert: tls.cert } : {}),
+    ...(tls.key ? { key: tls.key } : {}),
+    ...(tls.servername ? { servername: tls.servername } : {}),
+  };
+}
 
 export interface ConnectionOptions {
   url: string;
@@ -23,6 +36,15 @@ export interface ConnectionOptions {
   password?: string | undefined;
   protocolVersion: 4 | 5;
   receiveMaximum: number;
+  /**
+   * Largest packet the broker may send us (MQTT 5 CONNECT property): a bigger message is never sent
+   * to us, so a hostile publisher cannot make us buffer it (issue 11: 4 × 100 MB cost +163 MB RSS).
+   */
+  maximumPacketSize?: number | undefined;
+  /** TLS material for mqtts:// (src/config/tls.ts): private CA, client certificate, server name. */
+  tls?: MqttTls | undefined;
+  /** Sees every PUBLISH before anything handles it (the poison guard, poison.ts). */
+  onPublish?: ((packet: IPublishPacket) => void) | undefined;
   /** Filters to subscribe with QoS 1. */
   filters: string[];
   /** Retained status topic and its online/offline payloads. */
@@ -107,16 +129,25 @@ export class MqttConnection {
       // like a lost connection: a monitor must not give up.
       reconnectOnConnackError: true,
       will: { topic: o.statusTopic, payload: Buffer.from(o.offlinePayload), qos: 1, retain: true },
+      ...tlsOptions(o.tls),
       ...(o.username !== undefined ? { username: o.username } : {}),
       ...(o.password !== undefined ? { password: o.password } : {}),
       ...(o.protocolVersion === 5
-        ? { properties: { sessionExpiryInterval: 0xffffffff, receiveMaximum: o.receiveMaximum } }
+        ? {
+            properties: {
+              sessionExpiryInterval: 0xffffffff,
+              receiveMaximum: o.receiveMaximum,
+              ...(o.maximumPacketSize !== undefined ? { maximumPacketSize: o.maximumPacketSize } : {}),
+            },
+          }
         : {}),
     };
     const client = mqtt.connect(o.url, options);
     this.client = client;
     for (const m of this.early.splice(0)) this.publish(m.topic, m.payload, m.opts).then(m.resolve, m.reject);
     client.handleMessage = (packet, callback) => this.receive(packet, callback);
+    const onPublish = o.onPublish;
+    if (onPublish) client.on('packetreceive', (p) => p.cmd === 'publish' && onPublish(p));
     client.on('connect', (connack) => this.connected_(connack.sessionPresent));
     client.on('close', () => {
       if (this.connectedSince !== null && !this.stopping) this.deps.logger.warn({ url: o.url }, 'MQTT connection lost');
@@ -298,6 +329,7 @@ export class MqttConnection {
       protocolVersion: o.protocolVersion,
       reconnectPeriod: 0,
       connectTimeout: 5000,
+      ...tlsOptions(o.tls),
       ...(o.username !== undefined ? { username: o.username } : {}),
       ...(o.password !== undefined ? { password: o.password } : {}),
     });

@@ -8,8 +8,9 @@
 import type { HandleResult } from '../alarms/book.js';
 import { decodePayload, type Rejection } from '../decode/json.js';
 import { normalize } from '../decode/normalize.js';
+import { isValidId } from '../domain/ids.js';
 import type { SiteDef } from '../domain/sensor.js';
-import type { Reading } from '../domain/types.js';
+import { type Reading, SYSTEM_SITE } from '../domain/types.js';
 import { parseTopic, type TopicPattern } from '../ingest/topics.js';
 import { readingPoint } from '../store/points.js';
 import type { Point, WritePort } from '../store/port.js';
@@ -39,6 +40,21 @@ export interface PipelineDeps {
 }
 
 const EXCERPT = 120;
+const TOPIC_EXCERPT = 200;
+
+/**
+ * Why a topic's ids break SPEC §4's one id rule, or null when they keep it. Nothing that breaks it
+ * is stored or shown: the console and the API could not address it again. The site `_gaswatch` is
+ * gaswatch's own: a reading there would pose as a system alarm's sensor.
+ */
+export function badIds(site: string, sensor: string): string | null {
+  if (!isValidId(site))
+    return 'site id breaks the id rule (1–128 letters, digits, ".", "_", "-", not starting with ".")';
+  if (!isValidId(sensor))
+    return 'sensor id breaks the id rule (1–128 letters, digits, ".", "_", "-", not starting with ".")';
+  if (site === SYSTEM_SITE) return `the site ${SYSTEM_SITE} is reserved for gaswatch’s own alarms`;
+  return null;
+}
 
 export class Pipeline {
   private readonly rejectLog = new RateLimitedLog(60_000);
@@ -51,6 +67,11 @@ export class Pipeline {
     const where = parseTopic(d.patterns(), topic);
     if (!where) {
       this.reject(topic, payload, { reason: 'bad_topic', detail: 'topic matches no telemetry pattern' });
+      return undefined;
+    }
+    const bad = badIds(where.site, where.sensor);
+    if (bad) {
+      this.reject(topic, payload, { reason: 'bad_topic', detail: bad });
       return undefined;
     }
     const now = d.clock.now();
@@ -104,11 +125,12 @@ export class Pipeline {
 
   private reject(topic: string, payload: Buffer, r: Rejection): void {
     this.deps.metrics.rejected(r.reason);
-    const suppressed = this.rejectLog.take(topic, this.deps.clock.now());
+    // Bad topics are limited as one key: a flood of random topics must not mean a line per message.
+    const suppressed = this.rejectLog.take(r.reason === 'bad_topic' ? 'bad_topic' : topic, this.deps.clock.now());
     if (suppressed < 0) return;
     this.deps.logger.warn(
       {
-        topic,
+        topic: topic.length > TOPIC_EXCERPT ? `${topic.slice(0, TOPIC_EXCERPT)}…` : topic,
         reason: r.reason,
         detail: r.detail,
         excerpt: payload.subarray(0, EXCERPT).toString('utf8'),

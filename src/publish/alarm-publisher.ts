@@ -2,27 +2,26 @@
  * Alarms out on MQTT (SPEC §4): the retained record of every alarm on
  * `{prefix}/alarms/{site}/{sensor}/{condition}` (an empty retained payload once it is back to
  * normal), one message per transition on `{prefix}/events`, and operator commands on
- * `{prefix}/cmd/ack|shelve|unshelve` with results on `{prefix}/cmd/result`.
+ * `{prefix}/cmd/ack|shelve|unshelve` (checked by commands.ts) with results on `{prefix}/cmd/result`.
  * Every published topic carries the site (SPEC §10); nothing is published to a wildcard.
  */
-import type { AlarmBatch, AlarmEvent, AlarmRecord, CommandResult } from '../domain/types.js';
+import type { AlarmBatch, AlarmEvent, AlarmRecord } from '../domain/types.js';
 import type { MqttConnection } from '../ingest/connection.js';
 import type { Logger } from '../util/logger.js';
-
-const COMMANDS = ['ack', 'shelve', 'unshelve'] as const;
-
-/** The operator commands MQTT can give (the alarm room's commands, seen through this port). */
-export interface AlarmCommandPort {
-  ack(id: string, operator: string, comment: string | null): CommandResult;
-  shelve(id: string, operator: string, minutes: number, reason: string): CommandResult;
-  unshelve(id: string, operator: string): CommandResult;
-}
+import { COMMAND_VERBS, type CommandHandler } from './commands.js';
 
 export class AlarmPublisher {
   private unsubscribe: (() => void) | undefined;
 
   constructor(
-    private readonly deps: { conn: MqttConnection; prefix: string; logger: Logger; alarms: AlarmCommandPort },
+    private readonly deps: {
+      conn: MqttConnection;
+      prefix: string;
+      logger: Logger;
+      commands: CommandHandler;
+      /** True while the message at hand is quarantined (poison.ts): never acted on. */
+      skipping?: () => boolean;
+    },
   ) {}
 
   recordTopic(r: Pick<AlarmRecord, 'site' | 'sensor' | 'condition'>): string {
@@ -66,46 +65,16 @@ export class AlarmPublisher {
 
   startCommands(): void {
     const prefix = this.deps.prefix;
-    const stops = COMMANDS.map((verb) =>
+    const stops = COMMAND_VERBS.map((verb) =>
       this.deps.conn.subscribe(`${prefix}/cmd/${verb}`, (_topic, payload, retain) => {
-        // A retained command would be replayed at every restart: never act on one.
-        if (retain) return;
-        const result = this.command(verb, payload);
+        if (this.deps.skipping?.()) return;
+        const result = this.deps.commands.handle(verb, payload, retain);
         this.send(`${prefix}/cmd/result`, JSON.stringify({ command: verb, ...result }), false);
       }),
     );
     this.unsubscribe = () => {
       for (const stop of stops) stop();
     };
-  }
-
-  private command(verb: string, payload: Buffer): CommandResult | { ok: false; code: string; message: string } {
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
-      if (body === null || typeof body !== 'object') throw new Error('not an object');
-    } catch {
-      return { ok: false, code: 'bad_request', message: 'command payload must be a JSON object' };
-    }
-    const id = typeof body.id === 'string' ? body.id : '';
-    const operator = typeof body.operator === 'string' && body.operator ? body.operator : '';
-    if (!id || !operator) return { ok: false, code: 'bad_request', message: 'command needs "id" and "operator"' };
-    const comment = typeof body.comment === 'string' ? body.comment : null;
-    this.deps.logger.info({ verb, id, operator }, 'MQTT command');
-    switch (verb) {
-      case 'ack':
-        return this.deps.alarms.ack(id, operator, comment);
-      case 'shelve': {
-        const minutes = typeof body.minutes === 'number' ? body.minutes : 60;
-        const reason = typeof body.reason === 'string' ? body.reason : (comment ?? '');
-        if (!reason) return { ok: false, code: 'bad_request', message: 'shelve needs a "reason" (or "comment")' };
-        return this.deps.alarms.shelve(id, operator, minutes, reason);
-      }
-      case 'unshelve':
-        return this.deps.alarms.unshelve(id, operator);
-      default:
-        return { ok: false, code: 'bad_request', message: `unknown command "${verb}" (ack, shelve, unshelve)` };
-    }
   }
 
   stop(): void {

@@ -48,6 +48,8 @@ export interface InfluxWriterOptions {
   password?: string | undefined;
   /** Per HTTP request. */
   requestTimeoutMs: number;
+  /** CA of InfluxDB's certificate for https:// (influx.tls.ca); default the system CAs. */
+  ca?: Buffer | undefined;
   logger: Logger;
 }
 
@@ -112,12 +114,14 @@ export class InfluxWriter {
     const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
     const poolOptions = { maxRetries: 0, requestTimeout: opts.requestTimeoutMs, backoff: keepHost };
     this.pool = new Pool(poolOptions);
-    this.pool.addHost(`${protocol}://${url.hostname}:${port}${path}`);
+    const hostOptions = opts.ca ? { ca: opts.ca } : {};
+    this.pool.addHost(`${protocol}://${url.hostname}:${port}${path}`, hostOptions);
     this.admin = new InfluxDB({
       host: url.hostname,
       port,
       protocol,
       path,
+      options: hostOptions,
       database: opts.database,
       pool: poolOptions,
       ...(username === undefined ? {} : { username, password: password ?? '' }),

@@ -79,6 +79,8 @@ export interface Store extends WritePort {
 
 export interface StoreOptions {
   influx: MainConfig['influx'];
+  /** PEM of influx.tls.ca, read by the config loader. */
+  influxCa?: Buffer | undefined;
   stateDir: string;
   clock: Clock;
   logger: Logger;
@@ -133,6 +135,7 @@ class BatchingStore implements Store {
         database: o.influx.database,
         username: o.influx.username,
         password: o.influx.password,
+        ca: o.influxCa,
         requestTimeoutMs: this.t.requestTimeoutMs,
         logger: this.log,
       });

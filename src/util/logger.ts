@@ -1,5 +1,12 @@
-/** Logger factory (STYLE habit 10): JSON lines, pretty in a terminal, secrets redacted. */
-import { type DestinationStream, type Logger, pino } from 'pino';
+/**
+ * Logger factory (STYLE habit 10): JSON lines, pretty in a terminal, secrets redacted. Redaction is
+ * two-fold: fields named like secrets are censored by pino, and every line as written passes
+ * through the one redaction rule (redact.ts): credentials in URLs, query strings and authorization
+ * headers, and every secret value the config holds — wherever they hide (an error message, a
+ * request dumped inside an error, a path built from a substituted value).
+ */
+import { type DestinationStream, type Logger, pino, stdSerializers } from 'pino';
+import { processRedactor, type Redactor } from './redact.js';
 
 export type { Logger };
 
@@ -13,19 +20,44 @@ const REDACT = [
   '*.token',
   'authorization',
   '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'secret',
+  '*.secret',
 ];
 
-export function createLogger(opts: { level?: string; pretty?: boolean; destination?: DestinationStream } = {}): Logger {
+/** Errors without the request and response objects some clients attach (they carry auth headers). */
+function errSerializer(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const out = stdSerializers.err(err) as unknown as Record<string, unknown>;
+  const res = out.res as { statusCode?: unknown } | undefined;
+  delete out.req;
+  delete out.res;
+  delete out.request;
+  delete out.response;
+  if (res?.statusCode !== undefined) out.statusCode = res.statusCode;
+  return out;
+}
+
+export function createLogger(
+  opts: { level?: string; pretty?: boolean; destination?: DestinationStream; redactor?: Redactor } = {},
+): Logger {
   const level = opts.level ?? process.env.GASWATCH_LOG_LEVEL ?? 'info';
-  if (opts.destination) return pino({ level, redact: REDACT }, opts.destination);
+  const redactor = opts.redactor ?? processRedactor;
+  const base = {
+    level,
+    redact: REDACT,
+    serializers: { err: errSerializer },
+    hooks: { streamWrite: (line: string) => redactor.text(line) },
+  };
+  if (opts.destination) return pino(base, opts.destination);
   const pretty = opts.pretty ?? (process.stdout.isTTY && process.env.GASWATCH_LOG_FORMAT !== 'json');
   if (pretty)
     return pino({
-      level,
-      redact: REDACT,
+      ...base,
       transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } },
     });
-  return pino({ level, redact: REDACT });
+  return pino(base);
 }
 
 /** A logger that writes nothing, for tests that do not look at logs. */

@@ -4,11 +4,13 @@
  * readings stream and the alarm stream: it decides nothing, it only remembers what went by.
  *
  * Readings from sensors no config declares are shown as *unconfigured* (SPEC §1); they are tracked
- * up to a bound so that a flood of random topics cannot exhaust memory.
+ * up to a bound, least recently heard out first (recent-keys.ts), so that a flood of invented topics
+ * can neither exhaust memory nor hide a sensor that is still publishing.
  */
 import { inMaintenance, type SiteDef } from '../domain/sensor.js';
 import type { AlarmBatch, AlarmRecord, Reading, ReadingStatus, SensorSnapshot, SensorStatus } from '../domain/types.js';
 import type { Clock } from '../util/clock.js';
+import { RecentKeys } from './recent-keys.js';
 import { Trend } from './trend.js';
 
 interface Seen {
@@ -23,20 +25,34 @@ interface Seen {
   stale: boolean;
 }
 
-/** Undeclared sensors shown at most. */
+/** Undeclared sensors shown at most (least recently heard evicted first). */
 const MAX_UNCONFIGURED = 10_000;
 
 export class SensorView {
   private sites = new Map<string, SiteDef>();
   private readonly seen = new Map<string, Seen>();
-  private unconfigured = 0;
+  private readonly unconfigured: RecentKeys;
 
-  constructor(private readonly deps: { clock: Clock }) {}
+  constructor(private readonly deps: { clock: Clock; maxUnconfigured?: number }) {
+    this.unconfigured = new RecentKeys(deps.maxUnconfigured ?? MAX_UNCONFIGURED);
+  }
 
+  /**
+   * A (new) config: a sensor it declares leaves the unconfigured list; one it no longer declares
+   * joins it if it has been heard, else is forgotten.
+   */
   applyConfig(sites: Map<string, SiteDef>): void {
     this.sites = sites;
-    this.unconfigured = 0;
-    for (const s of this.seen.values()) if (!this.def(s.site, s.sensor)) this.unconfigured++;
+    for (const [key, s] of [...this.seen]) {
+      if (this.def(s.site, s.sensor)) this.unconfigured.delete(key);
+      else if (s.ts !== null) this.track(key);
+      else this.seen.delete(key);
+    }
+  }
+
+  /** Undeclared sensors listed now, and how many were evicted to keep that list bounded. */
+  unconfiguredStats(): { tracked: number; evicted: number } {
+    return { tracked: this.unconfigured.size, evicted: this.unconfigured.evicted };
   }
 
   /** Standing alarms at start (restored book): sensors in fault or stale show so at once. */
@@ -47,7 +63,7 @@ export class SensorView {
   onReading(r: Reading): void {
     const s = this.entry(r.site, r.sensor);
     // A reading older than the one shown (a replayed buffer, a redelivery) does not replace it.
-    if (!s || (s.ts !== null && r.ts < s.ts)) return;
+    if (s.ts !== null && r.ts < s.ts) return;
     s.value = r.value;
     s.ts = r.ts;
     s.status = r.status;
@@ -109,26 +125,29 @@ export class SensorView {
   }
 
   private noteAlarm(r: AlarmRecord): void {
-    if (r.condition !== 'fault' && r.condition !== 'stale') return;
-    const s = this.entry(r.site, r.sensor);
-    if (!s) return;
-    s[r.condition] = r.state === 'active_unacked' || r.state === 'active_acked';
+    // Fault and stale alarms belong to configured sensors; a closing event of a removed one is not news.
+    if ((r.condition !== 'fault' && r.condition !== 'stale') || !this.def(r.site, r.sensor)) return;
+    this.entry(r.site, r.sensor)[r.condition] = r.state === 'active_unacked' || r.state === 'active_acked';
   }
 
   private def(site: string, sensor: string) {
     return this.sites.get(site)?.sensors.get(sensor);
   }
 
-  private entry(site: string, sensor: string): Seen | undefined {
+  private entry(site: string, sensor: string): Seen {
     const key = `${site}/${sensor}`;
     let s = this.seen.get(key);
-    if (s) return s;
-    if (!this.def(site, sensor)) {
-      if (this.unconfigured >= MAX_UNCONFIGURED) return undefined;
-      this.unconfigured++;
+    if (!s) {
+      s = { site, sensor, value: null, ts: null, status: null, trend: undefined, fault: false, stale: false };
+      this.seen.set(key, s);
     }
-    s = { site, sensor, value: null, ts: null, status: null, trend: undefined, fault: false, stale: false };
-    this.seen.set(key, s);
+    if (!this.def(site, sensor)) this.track(key);
     return s;
+  }
+
+  /** Mark an undeclared sensor heard; forget the one evicted to make room. */
+  private track(key: string): void {
+    const evicted = this.unconfigured.touch(key);
+    if (evicted !== undefined) this.seen.delete(evicted);
   }
 }

@@ -21,6 +21,8 @@ let app: App | undefined;
 let client: MqttClient;
 const seen: ReceivedMessage[] = [];
 const DB = 'gaswatch_restart';
+/** The operator's API token: MQTT commands carry it (SPEC §4). */
+const WANG_TOKEN = 'wang-token-0123456789abcdef-0123456789';
 
 const events = (type?: string) =>
   seen
@@ -33,6 +35,7 @@ beforeAll(async () => {
     mosquitto: { persistence: true },
     database: DB,
     config: {
+      main: { operators: [{ name: 'wang', role: 'operator', token: WANG_TOKEN }] },
       profiles: {
         'combustible-gas': {
           unit: '%LEL',
@@ -70,7 +73,12 @@ describe('alarm state across a restart', () => {
     await waitFor(() => events('raised').length === 2, { timeout: 10_000, message: 'hi and hihi raised' });
     await client.publishAsync(
       'gaswatch/cmd/ack',
-      JSON.stringify({ id: 'zjk-depot/GD-12/hihi', operator: 'wang', comment: 'evacuating compressor hall' }),
+      JSON.stringify({
+        id: 'zjk-depot/GD-12/hihi',
+        operator: 'wang',
+        token: WANG_TOKEN,
+        comment: 'evacuating compressor hall',
+      }),
       { qos: 1 },
     );
     await waitFor(() => events('acked').length === 1, { timeout: 10_000, message: 'acked over MQTT' });

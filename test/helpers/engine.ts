@@ -27,6 +27,8 @@ export interface EngineRig {
   view: SensorView;
   events: AlarmEvent[];
   saved: AlarmEntry[][];
+  /** A reloaded config, to the engine and the view as the daemon's components take it. */
+  applyConfig(sites: Map<string, SiteDef>): void;
   /** Feed a reading of `sensor` at the clock's now (value in the sensor unit unless `unit` given). */
   read(site: string, sensor: string, value: number, extra?: Partial<Reading>): AlarmEvent[];
   types(): string[];
@@ -59,6 +61,10 @@ export function engineRig(
     view,
     events,
     saved,
+    applyConfig(next) {
+      void engine.applyConfig(next);
+      view.applyConfig(next);
+    },
     read(site, sensor, value, extra = {}) {
       const def = sites.get(site)?.sensors.get(sensor);
       const reading: Reading = {

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { type Lifecycle, lifecycle, spawnLogged, startOnFreePorts, waitReady } from './server-process.js';
@@ -26,7 +27,7 @@ export interface Influxd extends Lifecycle {
   write(db: string, lines: string | string[]): Promise<void>;
 }
 
-function config(dir: string, port: number, rpcPort: number, auth: boolean): string {
+function config(dir: string, port: number, rpcPort: number, auth: boolean, https?: InfluxdOptions['https']): string {
   return `reporting-disabled = true
 bind-address = "127.0.0.1:${rpcPort}"
 
@@ -55,7 +56,7 @@ bind-address = "127.0.0.1:${rpcPort}"
   log-enabled = false
   suppress-write-log = true
   unix-socket-enabled = false
-
+${https ? `  https-enabled = true\n  https-certificate = "${https.certificate}"\n  https-private-key = "${https.privateKey}"\n` : ''}
 [logging]
   level = "warn"
   suppress-logo = true
@@ -73,6 +74,54 @@ interface QueryResponse {
 export interface InfluxdOptions {
   /** Turn on authentication with this admin user (created at first start); the helpers use it. */
   admin?: { username: string; password: string };
+  /** Serve HTTPS with these PEM files; the helpers trust `ca`. */
+  https?: { certificate: string; privateKey: string; ca: string };
+}
+
+/** fetch, or node:https trusting a private CA (fetch cannot be given one). */
+async function call(
+  url: string,
+  init: { method?: string; body?: string | URLSearchParams; timeoutMs?: number },
+  ca: Buffer | undefined,
+): Promise<{ status: number; ok: boolean; text(): Promise<string>; json(): Promise<unknown> }> {
+  if (!url.startsWith('https:')) {
+    const res = await fetch(url, {
+      method: init.method ?? 'GET',
+      ...(init.body !== undefined ? { body: init.body } : {}),
+      ...(init.timeoutMs ? { signal: AbortSignal.timeout(init.timeoutMs) } : {}),
+    });
+    return res;
+  }
+  const body = init.body === undefined ? undefined : String(init.body);
+  const form = init.body instanceof URLSearchParams;
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      url,
+      {
+        method: init.method ?? 'GET',
+        ca,
+        timeout: init.timeoutMs ?? 10_000,
+        headers: form ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          resolve({
+            status,
+            ok: status >= 200 && status < 300,
+            text: async () => text,
+            json: async () => JSON.parse(text),
+          });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end(body);
+  });
 }
 
 export async function startInfluxd(opts: InfluxdOptions = {}): Promise<Influxd> {
@@ -82,13 +131,15 @@ export async function startInfluxd(opts: InfluxdOptions = {}): Promise<Influxd> 
   let port = 0;
   let rpcPort = 0;
 
+  const scheme = opts.https ? 'https' : 'http';
+  const ca = opts.https ? await readFile(opts.https.ca) : undefined;
   const ping = async (): Promise<boolean> => {
-    const res = await fetch(`http://127.0.0.1:${port}/ping`, { signal: AbortSignal.timeout(1000) });
+    const res = await call(`${scheme}://127.0.0.1:${port}/ping`, { timeoutMs: 1000 }, ca);
     return res.status === 204;
   };
 
   const launch = async (): Promise<ChildProcess> => {
-    await writeFile(confFile, config(dir, port, rpcPort, opts.admin !== undefined));
+    await writeFile(confFile, config(dir, port, rpcPort, opts.admin !== undefined, opts.https));
     const child = spawnLogged(INFLUXD_BIN, ['run', '-config', confFile], logFile);
     await waitReady(`influxd on port ${port}`, child, logFile, ping, 30_000);
     return child;
@@ -100,7 +151,7 @@ export async function startInfluxd(opts: InfluxdOptions = {}): Promise<Influxd> 
     await life.restart();
   });
 
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${scheme}://127.0.0.1:${port}`;
 
   const credentials: Record<string, string> = opts.admin ? { u: opts.admin.username, p: opts.admin.password } : {};
 
@@ -108,7 +159,7 @@ export async function startInfluxd(opts: InfluxdOptions = {}): Promise<Influxd> 
     const body = new URLSearchParams({ q: influxql, epoch: 'ms' });
     if (db !== undefined) body.set('db', db);
     // InfluxDB 1.6 reads credentials from the query string only.
-    const res = await fetch(`${url}/query?${new URLSearchParams(credentials)}`, { method: 'POST', body });
+    const res = await call(`${url}/query?${new URLSearchParams(credentials)}`, { method: 'POST', body }, ca);
     const json = (await res.json()) as QueryResponse;
     const error = json.error ?? json.results?.find((r) => r.error)?.error;
     if (!res.ok || error) throw new Error(`influx query failed (${res.status}): ${error ?? 'no detail'}: ${influxql}`);
@@ -130,7 +181,7 @@ export async function startInfluxd(opts: InfluxdOptions = {}): Promise<Influxd> 
   if (opts.admin) {
     // With auth on and no users yet, InfluxDB accepts exactly this one statement unauthenticated.
     const q = `CREATE USER "${opts.admin.username}" WITH PASSWORD '${opts.admin.password}' WITH ALL PRIVILEGES`;
-    const res = await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q }) });
+    const res = await call(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q }) }, ca);
     if (!res.ok) throw new Error(`creating the InfluxDB admin failed (${res.status}): ${await res.text()}`);
   }
 
@@ -165,7 +216,7 @@ export async function startInfluxd(opts: InfluxdOptions = {}): Promise<Influxd> 
     async write(db, lines) {
       const body = Array.isArray(lines) ? lines.join('\n') : lines;
       const params = new URLSearchParams({ db, precision: 'ms', ...credentials });
-      const res = await fetch(`${url}/write?${params}`, { method: 'POST', body });
+      const res = await call(`${url}/write?${params}`, { method: 'POST', body }, ca);
       if (res.status !== 204) throw new Error(`influx write failed (${res.status}): ${await res.text()}`);
     },
   };

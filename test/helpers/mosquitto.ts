@@ -22,6 +22,8 @@ export interface MosquittoOptions {
   maxInflight?: number;
   /** Publish $SYS every second when true (or every N seconds); default off to keep topics quiet. */
   sys?: boolean | number;
+  /** A TLS listener (the URL becomes mqtts://): PEM files; `requireCertificate` asks clients for one. */
+  tls?: { cafile: string; certfile: string; keyfile: string; requireCertificate?: boolean };
 }
 
 /** A test server; start/stop/restart as in `Lifecycle` (server-process.ts). */
@@ -40,6 +42,14 @@ function config(dir: string, port: number, opts: MosquittoOptions): string {
   const sys = opts.sys === true ? 1 : opts.sys === false || opts.sys === undefined ? 0 : opts.sys;
   const lines = [
     `listener ${port} 127.0.0.1`,
+    ...(opts.tls
+      ? [
+          `cafile ${opts.tls.cafile}`,
+          `certfile ${opts.tls.certfile}`,
+          `keyfile ${opts.tls.keyfile}`,
+          `require_certificate ${opts.tls.requireCertificate ? 'true' : 'false'}`,
+        ]
+      : []),
     'allow_anonymous true',
     // As root mosquitto drops to the "mosquitto" user, which cannot write our 0700 temp dir.
     ...(process.getuid?.() === 0 ? ['user root'] : []),
@@ -86,7 +96,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   });
 
   return {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     port,
     dir,
     logFile,
