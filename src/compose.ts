@@ -361,10 +361,12 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
       },
       stop: () => broker?.stop(),
     },
+    // The message being handled is recorded from the first one on (needs the state directory).
+    { name: 'poison-guard', needs: ['state-lock'], start: () => poison.start(), stop: () => poison.stop() },
     {
       // Messages may arrive the moment we connect: everything the pipeline feeds is started first.
       name: 'mqtt',
-      needs: ['embedded-broker', 'alarms', 'sensor-view', 'store', 'notifier', 'spool-watch'],
+      needs: ['embedded-broker', 'alarms', 'sensor-view', 'store', 'notifier', 'spool-watch', 'poison-guard'],
       start: async () => {
         try {
           await conn.start();
@@ -418,7 +420,13 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
       stop: () => ticker?.cancel(),
     },
     { name: 'idle-flush', needs: ['mqtt', 'store'], start: () => idleFlush.start(), stop: () => idleFlush.stop() },
-    { name: 'logging', applyConfig: (c) => opts.setLogLevel?.(c.main.log.level) },
+    {
+      name: 'logging',
+      applyConfig: (c) => {
+        ctx.redactor.setSecrets(c.secrets);
+        opts.setLogLevel?.(c.main.log.level);
+      },
+    },
     {
       name: 'config-watch',
       needs: ['mqtt', 'http', 'notifier'],

@@ -102,7 +102,7 @@ describe('BookStore', () => {
       const hoard = [];
       try { for (;;) hoard.push(fs.openSync('/dev/null', 'r')); } catch (e) { if (e.code !== 'EMFILE') throw e; }
       const acks = [1, 2, 3].map((n) => ({ type: 'acked', at: new Date(n).toISOString(), operator: 'wang', alarm: { id: 's/x' + n + '/hihi' } }));
-      const done = Promise.all(acks.map((a, i) => store.save([a], () => acks.slice(0, i + 1).map((x) => ({ record: x.alarm }) as AlarmEntry))));
+      const done = Promise.all(acks.map((a, i) => store.save([a], () => acks.slice(0, i + 1).map((x) => ({ record: x.alarm })))));
       await new Promise((r) => setTimeout(r, 700));
       const during = errors.length;
       for (const fd of hoard) fs.closeSync(fd);

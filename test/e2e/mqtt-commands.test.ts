@@ -14,8 +14,8 @@ import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { connectClient, type ReceivedMessage, recordAll } from '../helpers/mqtt-client.js';
 import { waitFor } from '../helpers/wait.js';
 
-const TOKEN = 'wang-token-0123456789abcdef0123';
-const VIEWER_TOKEN = 'li-token-0123456789abcdef01234';
+const TOKEN = 'wang-3f9c2a7d81e04b6f95c3d2a1e7f04b8c';
+const VIEWER_TOKEN = 'li-a61d07e4c2b94f3893d5e0b7c18f26ad';
 const ID = 's1/GD-1/hihi';
 const MB = 1024 * 1024;
 

@@ -23,7 +23,7 @@ const MQTT_PASSWORD = 'mqtt-Pa55-w0rd-7b1e';
 const INFLUX_PASSWORD = 'influx-wrong-9c44-pw';
 const PROFILES_SECRET = 'profsecret-e81d';
 const SITES_SECRET = 'sitesecret-2f07';
-const TOKEN = 'api-token-4d2a-0123456789abcdef';
+const TOKEN = 'api-token-4d2a-7be21c90f5d34a86b1e3';
 
 let broker: Mosquitto;
 let influx: Influxd;
