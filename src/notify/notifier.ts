@@ -12,8 +12,6 @@ import type { AlarmNotices, SystemAlarms } from '../domain/ports.js';
 import type { SiteDef } from '../domain/sensor.js';
 import type { AlarmBatch, AlarmEvent } from '../domain/types.js';
 import { DEFAULT_LOCALE, type Locale, translator } from '../i18n/index.js';
-import { dailyReportJob } from '../jobs/daily-report.js';
-import { JobScheduler } from '../jobs/scheduler.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { type Channel, channelForUrl, createChannel } from './channel.js';
@@ -21,6 +19,7 @@ import { DeliveryQueue } from './delivery.js';
 import { ESCALATION_NOTICE, type EscalationAlarms, Escalator } from './escalation.js';
 import { alarmNotification, type EscalationInfo, type RenderOptions } from './message.js';
 import { buildDailyReport, type DailyReport, type ReportSource, reportNotification } from './report.js';
+import { ReportSchedule } from './report-schedule.js';
 import { routeEvent } from './router.js';
 
 /** What the notifier reads of the alarms (standing ones, journal, sensors) for escalation and reports. */
@@ -54,9 +53,7 @@ export class Notifier {
   /** Queues of people's own webhooks, by URL. */
   private readonly personal = new Map<string, DeliveryQueue>();
   private readonly escalator: Escalator;
-  private jobs: JobScheduler | undefined;
-  /** The zone the report job was scheduled in. */
-  private jobsZone: string | undefined;
+  private readonly reports: ReportSchedule;
   /** Channels the escalation used for the event being handled: routes skip them (one message per group). */
   private usedByEscalation: Set<string> | undefined;
 
@@ -77,18 +74,19 @@ export class Notifier {
       },
       this.config.escalation.priorities,
     );
+    this.reports = new ReportSchedule(() => this.sendDailyReport(), deps.logger.child({ part: 'jobs' }));
   }
 
   start(): void {
     for (const c of this.config.channels) this.queues.set(c.name, this.newQueue(c));
     this.checkReach();
     this.escalator.start();
-    this.startJobs();
+    this.reports.set(this.config.dailyReport, this.reportZone());
   }
 
   stop(): void {
     this.escalator.stop();
-    this.jobs?.stop();
+    this.reports.stop();
     for (const q of [...this.queues.values(), ...this.personal.values()]) {
       const left = q.stop();
       if (left) this.deps.logger.warn({ channel: q.channel.name, left }, `${left} notifications not sent at stop`);
@@ -186,7 +184,7 @@ export class Notifier {
     this.queues = queues;
     for (const q of this.personal.values()) q.configure(cfg.retry, cfg.maxQueue);
     this.escalator.setPriorities(cfg.escalation.priorities);
-    if (!same(cfg.dailyReport, old.dailyReport) || cfg.timezone !== old.timezone) this.restartJobs();
+    this.reports.set(cfg.dailyReport, this.reportZone());
     this.checkReach();
   }
 
@@ -206,7 +204,7 @@ export class Notifier {
 
   /** The main file's `timezone` may have changed (a reload): the report's schedule follows it. */
   settingsChanged(): void {
-    if (this.jobs && this.jobsZone !== this.reportZone()) this.restartJobs();
+    this.reports.set(this.config.dailyReport, this.reportZone());
   }
 
   // ------------------------------------------------------------------ internals
@@ -315,23 +313,6 @@ export class Notifier {
 
   private reportZone(): string | undefined {
     return this.config.timezone ?? this.settings().timezone;
-  }
-
-  private restartJobs(): void {
-    this.jobs?.stop();
-    this.startJobs();
-  }
-
-  private startJobs(): void {
-    this.jobs = undefined;
-    const cfg = this.config.dailyReport;
-    if (!cfg) return;
-    this.jobsZone = this.reportZone();
-    this.jobs = new JobScheduler(
-      [dailyReportJob(cfg, this.jobsZone, () => this.sendDailyReport())],
-      this.deps.logger.child({ part: 'jobs' }),
-    );
-    this.jobs.start();
   }
 
   /** Say once, at start and reload, which people of the chains no channel reaches. */
