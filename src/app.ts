@@ -7,10 +7,12 @@
 import type { AlarmEngine } from './alarms/engine.js';
 import { type Composed, compose, VERSION } from './compose.js';
 import { type LoadedConfig, loadConfig } from './config/load.js';
+import type { HazardRegister } from './hazards/register.js';
 import type { GaswatchMetrics } from './http/metrics.js';
 import type { BrokerHealth } from './ingest/broker-health.js';
 import type { MqttConnection } from './ingest/connection.js';
 import type { EmbeddedBroker } from './ingest/embedded-broker.js';
+import type { KpiService } from './kpis/service.js';
 import type { Store } from './store/store.js';
 import { type Clock, systemClock } from './util/clock.js';
 import type { Logger } from './util/logger.js';
@@ -93,6 +95,12 @@ export class App {
   }
   get engine(): AlarmEngine {
     return this.need().engine;
+  }
+  get hazards(): HazardRegister {
+    return this.need().hazards;
+  }
+  get kpis(): KpiService {
+    return this.need().kpis;
   }
   get sensors(): SensorView {
     return this.need().sensors;

@@ -14,7 +14,10 @@ import type { AppOptions } from './app.js';
 import type { LoadedConfig } from './config/load.js';
 import { Reloader } from './config/reload.js';
 import { ConfigWatcher } from './config/watch.js';
+import type { HazardBatch } from './domain/hazards.js';
 import type { AlarmBatch, Reading } from './domain/types.js';
+import { HazardsComponent } from './hazards/component.js';
+import type { HazardRegister } from './hazards/register.js';
 import {
   countAlarmEvents,
   countAlarms,
@@ -29,9 +32,14 @@ import { type ConnectionOptions, MqttConnection } from './ingest/connection.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './ingest/embedded-broker.js';
 import { IdleFlush } from './ingest/idle-flush.js';
 import { compilePattern, isOwnOrBrokerTopic, subscriptionFilters, type TopicPattern } from './ingest/topics.js';
+import { KpiService } from './kpis/service.js';
+import { HazardNotices } from './notify/hazard-notices.js';
 import { Notifier } from './notify/notifier.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { AlarmPublisher } from './publish/alarm-publisher.js';
+import { HazardPublisher } from './publish/hazard-publisher.js';
+import { hazardEventPoint } from './store/hazard-points.js';
+import { InfluxAlarmHistory } from './store/history.js';
 import { alarmEventPoint } from './store/points.js';
 import { SpoolWatch } from './store/spool-watch.js';
 import { createStore, type Store } from './store/store.js';
@@ -62,6 +70,8 @@ export interface Composed {
   metrics: GaswatchMetrics;
   store: Store;
   engine: AlarmEngine;
+  hazards: HazardRegister;
+  kpis: KpiService;
   sensors: SensorView;
   conn: MqttConnection;
   http: HttpServer | undefined;
@@ -85,9 +95,10 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
   const filters = (c: LoadedConfig) =>
     subscriptionFilters(patterns, c.main.mqtt.subscribe === 'sites' ? c.sites.keys() : undefined);
 
-  // The two streams: what leaves the alarm book, and every accepted reading.
+  // The streams: what leaves the alarm book, every accepted reading, and what leaves the hazard register.
   const alarmsOut = new Stream<AlarmBatch>('alarms', log);
   const readings = new Stream<Reading>('readings', log);
+  const hazardsOut = new Stream<HazardBatch>('hazards', log);
 
   const bookStore = new BookStore(stateDir, log.child({ module: 'book' }));
   const engine = new AlarmEngine({
@@ -115,6 +126,23 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     onDropped: (n) => metrics.spoolDropped.inc(n),
   });
   const sensors = new SensorView({ clock });
+  const hazards = new HazardsComponent({
+    config,
+    stateDir,
+    clock,
+    logger: log.child({ module: 'hazards' }),
+    out: (batch) => hazardsOut.publish(batch),
+    sites: () => config.sites,
+    standing: () => engine.list(),
+    systemAlarms,
+  });
+  const register = hazards.register;
+  const kpis = new KpiService({
+    journal: () => engine.history({ limit: Number.POSITIVE_INFINITY }),
+    standing: () => engine.list(),
+    stored: main.influx.enabled ? new InfluxAlarmHistory(main.influx) : undefined,
+    now: () => clock.now(),
+  });
 
   let broker: EmbeddedBroker | undefined;
   const connOptions: ConnectionOptions = {
@@ -143,6 +171,8 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
       history: (q) => engine.history(q),
       entries: () => engine.entries(),
       sensorsApi: () => sensors,
+      hazards: () => register.list(),
+      kpis: (from, to) => kpis.fromJournal(from, to),
     },
     notices: engine.commands,
     systemAlarms,
@@ -160,6 +190,12 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     maxPayload: main.mqtt.maxPayload,
     onReading: (r) => void readings.publish(r),
   });
+  const hazardPublisher = new HazardPublisher({ conn, prefix, logger: log.child({ module: 'publish' }) });
+  const hazardNotices = new HazardNotices({
+    notifier,
+    sites: () => config.sites,
+    logger: log.child({ module: 'notify' }),
+  });
   conn.onMessage((topic, payload) => (isOwnOrBrokerTopic(prefix, topic) ? undefined : pipeline.handle(topic, payload)));
 
   // Subscribers of the alarm stream, in order: the retained records first (the control room's
@@ -172,7 +208,15 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
   alarmsOut.subscribe((b) => notifier.onAlarms(b));
   alarmsOut.subscribe((b) => sensors.onAlarms(b));
   alarmsOut.subscribe((b) => countAlarmEvents(metrics, b));
+  alarmsOut.subscribe((b) => register.onAlarms(b));
   readings.subscribe((r) => sensors.onReading(r));
+  readings.subscribe((r) => register.onReading(r));
+  // The hazard register's output: retained records and events, the register on disk (what a
+  // command's answer waits for), hazard_event points, and the people the events are addressed to.
+  hazardsOut.subscribe((b) => hazardPublisher.onHazards(b));
+  hazardsOut.subscribe(() => hazards.persist(), { durable: true });
+  hazardsOut.subscribe((b) => (b.events.length ? store.write(b.events.map(hazardEventPoint)) : undefined));
+  hazardsOut.subscribe((b) => hazardNotices.onHazards(b));
 
   const http = main.http.enabled
     ? createHttpServer({
@@ -187,6 +231,8 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
           onReading: (fn) => readings.subscribe(fn),
         },
         health: { readiness: () => ctx.readiness() },
+        hazards: register,
+        kpis: { compute: (from, to, site) => kpis.compute(from, to, site) },
         metrics,
         operators: main.operators,
         anonymousViewer: main.http.anonymousViewer,
@@ -261,6 +307,13 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
       stop: () => notifier.stop(),
       applyConfig: (c) => notifier.applyConfig(c.main.notify),
     },
+    {
+      name: 'hazards',
+      needs: ['state-lock', 'alarms', 'store', 'notifier'],
+      start: () => hazards.start(),
+      stop: () => hazards.stop(),
+      applyConfig: (c) => hazards.applyConfig(c),
+    },
     // The console and /readyz come up before the broker: with the broker down, operators must see why.
     {
       name: 'http',
@@ -285,7 +338,7 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     {
       // Messages may arrive the moment we connect: everything the pipeline feeds is started first.
       name: 'mqtt',
-      needs: ['embedded-broker', 'alarms', 'sensor-view', 'store', 'notifier', 'spool-watch'],
+      needs: ['embedded-broker', 'alarms', 'sensor-view', 'store', 'notifier', 'spool-watch', 'hazards'],
       start: async () => {
         try {
           await conn.start();
@@ -317,6 +370,16 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
         } else conn.onConnect(() => publisher.startCommands());
       },
       stop: () => publisher.stop(),
+    },
+    {
+      name: 'hazard-publisher',
+      needs: ['mqtt', 'hazards'],
+      start: () => {
+        const sync = () =>
+          void hazardPublisher.syncRetained(register.list(), (f) => conn.readRetained(f, 1000)).catch(() => undefined);
+        conn.onConnect(sync);
+        if (conn.connected) sync();
+      },
     },
     {
       name: 'broker-health',
@@ -362,6 +425,8 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     metrics,
     store,
     engine,
+    hazards: register,
+    kpis,
     sensors,
     conn,
     http,

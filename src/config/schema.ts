@@ -8,6 +8,7 @@
 import { validateDetailed as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { ALARM_EVENT_TYPES, PRIORITIES, READING_STATUSES, SENSOR_KINDS } from '../domain/types.js';
+import { hazardsSection } from './schema-hazards.js';
 import { parseDuration, parseSize } from './units-parse.js';
 
 const DURATION_HINT = 'expected a duration such as 500ms, 5s, 10m, 2h, 1d';
@@ -158,6 +159,13 @@ export const Sensor = z
     setpoints: setpointsOf(SetpointOverride).optional(),
     roc: Roc.nullable().optional().describe('Override the profile roc; null removes it'),
     maintenance: z.boolean().optional().describe('In maintenance: readings are stored, alarms suppressed'),
+    calibratedAt: z
+      .string()
+      .optional()
+      .describe('Date of the last calibration (ISO-8601, e.g. 2026-05-12); with calibrationInterval'),
+    calibrationInterval: Duration.optional().describe(
+      'Calibration due this long after calibratedAt (e.g. 180d; the maker’s interval, at most a year for gas detectors)',
+    ),
   })
   .describe('One sensor');
 export type SensorConfig = z.output<typeof Sensor>;
@@ -547,6 +555,7 @@ export const Main = z
       })
       .prefault({})
       .describe('Logging (applies at once on reload; GASWATCH_LOG_LEVEL, when set, wins)'),
+    hazards: hazardsSection(Duration),
     operators: z.array(Operator).default([]).describe('Console/API users'),
     notify: Notify.optional().describe(
       'Notification channels, routes, escalation and the daily report (SPEC §9). Absent: alarms and ' +

@@ -21,10 +21,12 @@ import {
 } from './auth.js';
 import type { GuardContext } from './guard.js';
 import type { GaswatchMetrics } from './metrics.js';
-import type { AlarmsApi, HealthApi, LiveFeed, SensorsApi } from './ports.js';
+import type { AlarmsApi, HazardsApi, HealthApi, KpisApi, LiveFeed, SensorsApi } from './ports.js';
 import { consoleDir } from './public-dir.js';
 import { registerAlarmRoutes } from './routes-alarms.js';
 import { registerAuthRoutes } from './routes-auth.js';
+import { registerHazardRoutes } from './routes-hazards.js';
+import { registerKpiRoutes } from './routes-kpis.js';
 import { registerSensorRoutes } from './routes-sensors.js';
 import { EventStream, type EventStreamOptions } from './sse.js';
 import { HttpError } from './validate.js';
@@ -38,6 +40,9 @@ export interface HttpServerDeps {
   sensors: SensorsApi;
   live: LiveFeed;
   health: HealthApi;
+  /** The hazard register and the alarm-system KPIs (SPEC §11); their endpoints exist when given. */
+  hazards?: HazardsApi;
+  kpis?: KpisApi;
   /** The daemon's registry, or the whole metrics object (then logins and SSE clients are counted too). */
   metrics: Registry | GaswatchMetrics;
   operators: readonly OperatorConfig[];
@@ -156,6 +161,8 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
   });
   registerAlarmRoutes(app, { ...guard, alarms: deps.alarms, logger });
   registerSensorRoutes(app, { ...guard, sensors: deps.sensors, events });
+  if (deps.hazards) registerHazardRoutes(app, { ...guard, hazards: deps.hazards, logger });
+  if (deps.kpis) registerKpiRoutes(app, { ...guard, kpis: deps.kpis, clock: deps.clock });
 
   let started = false;
   return {

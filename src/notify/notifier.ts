@@ -18,7 +18,7 @@ import type { Logger } from '../util/logger.js';
 import { type Channel, channelForUrl, createChannel } from './channel.js';
 import { DeliveryQueue } from './delivery.js';
 import { ESCALATION_NOTICE, type EscalationAlarms, Escalator } from './escalation.js';
-import { alarmNotification, type EscalationInfo, type RenderOptions } from './message.js';
+import { alarmNotification, type EscalationInfo, type Notification, type RenderOptions } from './message.js';
 import { buildDailyReport, type DailyReport, type ReportSource, reportNotification } from './report.js';
 import { routeEvent } from './router.js';
 
@@ -186,25 +186,27 @@ export class Notifier {
   // ------------------------------------------------------------------ internals
 
   private contact(site: SiteDef, index: number, event: AlarmEvent, info: EscalationInfo): number {
+    const what = `${ESCALATION_NOTICE} ${index + 1}/${info.of}${info.reason === 'reminder' ? ' reminder' : ''}`;
+    const noted = (via: string) => () =>
+      this.deps.notices.record(event.alarm.id, 'notified', info.to.name, `${what} via ${via}`);
+    return this.reach(site, index, alarmNotification(event, this.renderOptions(site.id), info), noted);
+  }
+
+  /** Send `message` to person `index` of the site's chain on the escalation's paths (also hazard-notices.ts). */
+  reach(site: SiteDef, index: number, message: Notification, noted?: (via: string) => () => void): number {
     const person = site.responsible[index];
     if (!person) return 0;
-    const message = alarmNotification(event, this.renderOptions(site.id), info);
-    const id = event.alarm.id;
-    const what = `${ESCALATION_NOTICE} ${index + 1}/${info.of}${info.reason === 'reminder' ? ' reminder' : ''}`;
-    const noted = (via: string) => () => this.deps.notices.record(id, 'notified', person.name, `${what} via ${via}`);
     let paths = 0;
     for (const name of this.config.escalation.channels) {
       const q = this.queues.get(name);
-      if (!q?.channel.reaches(info.to)) continue;
-      q.enqueue(message, noted(name));
+      if (!q?.channel.reaches(message.recipient ?? person)) continue;
+      q.enqueue(message, noted?.(name));
       this.usedByEscalation?.add(name);
       paths++;
     }
-    if (this.config.escalation.personalWebhooks && person.webhook) {
-      this.personalQueue(site, index, person.webhook).enqueue(message, noted('their webhook'));
-      paths++;
-    }
-    return paths;
+    if (!this.config.escalation.personalWebhooks || !person.webhook) return paths;
+    this.personalQueue(site, index, person.webhook).enqueue(message, noted?.('their webhook'));
+    return paths + 1;
   }
 
   private personalQueue(site: SiteDef, index: number, url: string): DeliveryQueue {
@@ -251,7 +253,7 @@ export class Notifier {
     this.deps.systemAlarms.set(`notify-${name}`, failing, 'high', message);
   }
 
-  private renderOptions(siteId: string): RenderOptions {
+  renderOptions(siteId: string): RenderOptions {
     return {
       siteName: this.deps.sites().get(siteId)?.name ?? siteId,
       timezone: this.config.timezone,

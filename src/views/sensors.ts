@@ -6,7 +6,7 @@
  * Readings from sensors no config declares are shown as *unconfigured* (SPEC §1); they are tracked
  * up to a bound so that a flood of random topics cannot exhaust memory.
  */
-import { inMaintenance, type SiteDef } from '../domain/sensor.js';
+import { inMaintenance, type SensorDef, type SiteDef } from '../domain/sensor.js';
 import type { AlarmBatch, AlarmRecord, Reading, ReadingStatus, SensorSnapshot, SensorStatus } from '../domain/types.js';
 import type { Clock } from '../util/clock.js';
 import { Trend } from './trend.js';
@@ -82,6 +82,7 @@ export class SensorView {
           ts: s?.ts == null ? null : new Date(s.ts).toISOString(),
           status,
           configured: true,
+          ...calibration(def),
         });
       }
     for (const s of this.seen.values()) {
@@ -97,6 +98,8 @@ export class SensorView {
         ts: new Date(s.ts).toISOString(),
         status: 'unconfigured',
         configured: false,
+        calibratedAt: null,
+        calibrationDue: null,
       });
     }
     return out;
@@ -131,4 +134,11 @@ export class SensorView {
     this.seen.set(key, s);
     return s;
   }
+}
+
+function calibration(def: SensorDef): { calibratedAt: string | null; calibrationDue: string | null } {
+  const at = def.calibratedAt;
+  const every = def.calibrationInterval;
+  if (at === undefined || every === undefined) return { calibratedAt: null, calibrationDue: null };
+  return { calibratedAt: new Date(at).toISOString(), calibrationDue: new Date(at + every).toISOString() };
 }
