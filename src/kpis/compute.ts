@@ -73,6 +73,8 @@ export interface KpiFigures {
 
 const iso = (t: number) => new Date(t).toISOString();
 const idOf = (r: AlarmEventRow) => `${r.site}/${r.sensor}/${r.condition}`;
+/** Code-point order: the same on every machine, whatever its locale. */
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export function computeKpis(input: KpiInput): KpiFigures {
   const { from, to } = input;
@@ -116,13 +118,13 @@ export function computeKpis(input: KpiInput): KpiFigures {
     c.times.push(r.at);
   }
   const top = [...counts.values()]
-    .sort((a, b) => b.raised - a.raised || a.id.localeCompare(b.id))
+    .sort((a, b) => b.raised - a.raised || byId(a, b))
     .slice(0, 10)
     .map(({ times: _, ...c }) => c);
   const chattering = [...counts.values()]
     .map((c) => ({ id: c.id, raised: c.raised, mostWithin60s: mostWithin(c.times, CHATTER.within) }))
     .filter((c) => c.mostWithin60s >= CHATTER.raises)
-    .sort((a, b) => b.mostWithin60s - a.mostWithin60s || a.id.localeCompare(b.id));
+    .sort((a, b) => b.mostWithin60s - a.mostWithin60s || byId(a, b));
 
   const prioCounts = Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<Priority, number>;
   for (const r of raised) prioCounts[r.priority]++;
@@ -183,5 +185,5 @@ function standingOver(rows: readonly AlarmEventRow[], input: KpiInput, limit: nu
   for (const [id, start] of open) note(id, start, input.to);
   for (const s of input.standingAtEnd ?? [])
     if (!seen.has(s.id) && (!input.site || s.site === input.site)) note(s.id, s.raisedAt, input.to);
-  return out.sort((a, b) => b.hours - a.hours || a.id.localeCompare(b.id));
+  return out.sort((a, b) => b.hours - a.hours || byId(a, b));
 }
