@@ -28,7 +28,7 @@ export function checkCalibration(
   if (raw === undefined) {
     ok = false;
     fail(['calibrationInterval'], 'calibrationInterval needs calibratedAt, the date of the last calibration');
-  } else if (!ISO_DATE.test(raw.trim()) || Number.isNaN(at)) {
+  } else if (!ISO_DATE.test(raw.trim()) || Number.isNaN(at) || !realDay(raw.trim())) {
     ok = false;
     fail(['calibratedAt'], `"${raw}" is not an ISO-8601 date such as 2026-05-12`);
   } else if (at > now + FUTURE_TOLERANCE) {
@@ -48,4 +48,10 @@ export function checkCalibration(
     fail(['calibrationInterval'], 'must be longer than 0');
   }
   return ok ? { calibratedAt: at, calibrationInterval: interval } : none;
+}
+
+/** Date.parse takes 2026-02-30 for 2 March: the day must exist in its month. */
+function realDay(s: string): boolean {
+  const [y, m, d] = s.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
 }

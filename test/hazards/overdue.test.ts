@@ -20,7 +20,11 @@ describe('overdue hazards climb the chain', () => {
   it('open, deadline passed, not yet overdue: overdue at slot 0, from now', () => {
     expect(overdueStep(open(), DEADLINE, DAY)).toEqual({ kind: 'overdue', slot: 0, since: DEADLINE });
     // Seen late (the daemon was down): the climb counts from when it was seen.
-    expect(overdueStep(open(), DEADLINE + 3 * DAY, DAY)).toEqual({ kind: 'overdue', slot: 0, since: DEADLINE + 3 * DAY });
+    expect(overdueStep(open(), DEADLINE + 3 * DAY, DAY)).toEqual({
+      kind: 'overdue',
+      slot: 0,
+      since: DEADLINE + 3 * DAY,
+    });
   });
 
   it('overdue and still open: one slot further every escalateAfter, once each', () => {

@@ -152,7 +152,10 @@ describe('the hazard register', () => {
   });
 
   it('nothing is lost across a restart: hazards, numbering, escalation step, counts', async () => {
-    const rig = hazardRig({ ...STALE, rules: { ...STALE.rules, chattering: { count: 5, per: '1h', severity: 'minor' } } });
+    const rig = hazardRig({
+      ...STALE,
+      rules: { ...STALE.rules, chattering: { count: 5, per: '1h', severity: 'minor' } },
+    });
     rig.advance(MIN + H + 1000);
     await rig.register.rectify('zjk-depot/H-2', 'wang', 'recabled');
     const deadline = Date.parse(rig.register.list()[0]?.deadline ?? '');

@@ -89,7 +89,10 @@ export function hazardRig(
   register.restore(opts.restore ? JSON.parse(JSON.stringify(opts.restore.register)) : undefined);
   if (opts.restore) {
     const old = opts.restore.alarms;
-    engine.restore(JSON.parse(JSON.stringify(old.entries())), old.history({ limit: Number.POSITIVE_INFINITY }).reverse());
+    engine.restore(
+      JSON.parse(JSON.stringify(old.entries())),
+      old.history({ limit: Number.POSITIVE_INFINITY }).reverse(),
+    );
   }
   engine.applyConfig(sites);
   register.applyConfig(cfg, sites);

@@ -63,8 +63,11 @@ describe('InfluxAlarmHistory', () => {
   it('reads the events of a range, oldest first, with their tags', async () => {
     const { rows, truncated } = await history().alarmEvents({ from: FROM, to: FROM + 10 * MIN, limit: 100 });
     expect(truncated).toBe(false);
-    expect(rows.map((r) => `${r.at - FROM} ${r.type} ${r.site}/${r.sensor}/${r.condition} ${r.priority} ${r.state}`))
-      .toEqual(EVENTS.map((e) => `${Date.parse(e.at) - FROM} ${e.type} ${e.alarm.id} ${e.alarm.priority} ${e.alarm.state}`));
+    expect(
+      rows.map((r) => `${r.at - FROM} ${r.type} ${r.site}/${r.sensor}/${r.condition} ${r.priority} ${r.state}`),
+    ).toEqual(
+      EVENTS.map((e) => `${Date.parse(e.at) - FROM} ${e.type} ${e.alarm.id} ${e.alarm.priority} ${e.alarm.state}`),
+    );
   });
 
   it('from ≤ at < to, one site (a bound parameter, not spliced into the query), and a row limit', async () => {
