@@ -13,9 +13,14 @@ import {
   staleFindings,
   standingFindings,
 } from '../../src/hazards/rules.js';
-import { DAY, H, hazardRig, MIN, SITE } from './rig.js';
+import { DAY, H, type HazardRig, hazardRig, MIN, SITE } from './rig.js';
 
 const T = Date.parse('2026-11-28T08:00:00Z');
+/** Both detectors read zero gas: alive, no alarm. */
+const quietBoth = (rig: HazardRig) => {
+  rig.read('GD-12', 0);
+  rig.read('GD-13', 0);
+};
 const alarm = (o: Partial<StandingAlarm>): StandingAlarm => ({
   id: 'zjk-depot/GD-12/hi',
   site: 'zjk-depot',
@@ -103,13 +108,13 @@ describe('rules through the alarm engine', () => {
     ]);
     // Acknowledged and back to normal: the condition clears, the hazard stays for people to close.
     rig.engine.ack('zjk-depot/GD-12/hi', 'wang', null);
-    rig.advance(10_000, { feed: () => (rig.read('GD-12', 0), rig.read('GD-13', 0)) });
+    rig.advance(10_000, { feed: () => quietBoth(rig) });
     expect(rig.register.list()[0]).toMatchObject({ state: 'open', condition: 'cleared' });
   });
 
   it('chattering: `count` raises of one alarm within `per`; counts start afresh after rectification', async () => {
     const rig = hazardRig({ rules: { chattering: { count: 3, per: '1h', severity: 'minor' } } });
-    const quiet = () => (rig.read('GD-12', 0), rig.read('GD-13', 0));
+    const quiet = () => quietBoth(rig);
     const flap = () => {
       rig.read('GD-12', 10_000);
       rig.read('GD-12', 0);
@@ -167,7 +172,7 @@ describe('rules through the alarm engine', () => {
       { ...SITE.sensors[1], calibratedAt: '2026-11-01', calibrationInterval: '30d' },
     ];
     const rig = hazardRig({ rules: { calibration: { severity: 'major' } } }, { sites: [{ ...SITE, sensors }] });
-    rig.advance(1000, { feed: () => (rig.read('GD-12', 0), rig.read('GD-13', 0)) });
+    rig.advance(1000, { feed: () => quietBoth(rig) });
     expect(rig.events('hazard_opened').map((e) => e.hazard.sensor)).toEqual(['GD-12']);
     // GD-13 falls due on 2026-12-01; the clock starts 2026-11-28T08:00Z.
     rig.advance(3 * DAY, { step: H });
