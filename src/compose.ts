@@ -376,7 +376,12 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
       needs: ['mqtt', 'hazards'],
       start: () => {
         const sync = () =>
-          void hazardPublisher.syncRetained(register.list(), (f) => conn.readRetained(f, 1000)).catch(() => undefined);
+          void hazardPublisher
+            .syncRetained(
+              () => register.list(),
+              (f) => conn.readRetained(f, 1000),
+            )
+            .catch(() => undefined);
         conn.onConnect(sync);
         if (conn.connected) sync();
       },

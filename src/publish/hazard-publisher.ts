@@ -29,8 +29,7 @@ export class HazardPublisher {
    * Make the retained records on the broker match the register after a start: republish every live
    * hazard and clear retained records of hazards that are no longer live.
    */
-  async syncRetained(live: readonly HazardRecord[], read: (filter: string) => Promise<Map<string, Buffer>>) {
-    const want = new Map(live.map((r) => [this.recordTopic(r), r]));
+  async syncRetained(live: () => readonly HazardRecord[], read: (filter: string) => Promise<Map<string, Buffer>>) {
     let seen: Map<string, Buffer>;
     try {
       seen = await read(`${this.deps.prefix}/hazards/#`);
@@ -38,6 +37,8 @@ export class HazardPublisher {
       this.deps.logger.warn({ err: (err as Error).message }, 'could not read retained hazard records; republishing');
       seen = new Map();
     }
+    // The register as it is now, after the read: a change meanwhile must not be overwritten.
+    const want = new Map(live().map((r) => [this.recordTopic(r), r]));
     for (const [topic, payload] of seen) if (payload.length && !want.has(topic)) this.send(topic, '', true);
     for (const r of want.values()) this.record(r);
   }
