@@ -66,7 +66,9 @@ beforeAll(async () => {
           name: 'Zhangjiakou gas storage depot',
           type: 'storage',
           responsible: [person('Li Wei', '/li-wei'), person('Zhao Min', '/zhao-min'), person('Sun Hao', '/sun-hao')],
-          sensors: [{ id: 'GD-12', kind: 'gas', gas: 'methane', unit: 'ppm', profile: 'combustible-gas', interval: '1s' }],
+          sensors: [
+            { id: 'GD-12', kind: 'gas', gas: 'methane', unit: 'ppm', profile: 'combustible-gas', interval: '1s' },
+          ],
         },
       },
       main: {
@@ -180,9 +182,7 @@ describe('hidden hazards in the daemon', () => {
       'opened gaswatch',
       'overdue gaswatch',
       'escalated gaswatch',
-      ...(verified.body as unknown as HazardRecord).history
-        .slice(3, -3)
-        .map(() => 'escalated gaswatch'), // reminders to Sun Hao, as many as the seconds allowed
+      ...(verified.body as unknown as HazardRecord).history.slice(3, -3).map(() => 'escalated gaswatch'), // reminders to Sun Hao, as many as the seconds allowed
       'rectified wang',
       'condition_cleared gaswatch',
       'verified li',
@@ -207,12 +207,7 @@ describe('hidden hazards in the daemon', () => {
       { message: 'hazard_verified in InfluxDB' },
     );
     expect(new Set(types.map((r) => `${r.type} ${r.by}`))).toEqual(
-      new Set([
-        'hazard_opened gaswatch',
-        'hazard_overdue gaswatch',
-        'hazard_rectified wang',
-        'hazard_verified li',
-      ]),
+      new Set(['hazard_opened gaswatch', 'hazard_overdue gaswatch', 'hazard_rectified wang', 'hazard_verified li']),
     );
   });
 });
