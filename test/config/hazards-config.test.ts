@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyMode } from '../../src/config/apply-mode.js';
 import { checkMain } from '../../src/config/check-main.js';
+import { summary } from '../../src/config/commands.js';
 import { diffConfig } from '../../src/config/diff.js';
 import { loadConfig } from '../../src/config/load.js';
 import { Main } from '../../src/config/schema.js';
@@ -60,6 +61,24 @@ describe('hazards config', () => {
       expect(diff.restartNeeded).toEqual([]);
       // The first of the detectors calibrated that day.
       expect(diff.otherChanges).toEqual(['zjk-depot/GD-11 calibratedAt 2026-09-15 → 2026-11-20']);
+    } finally {
+      await tmp.remove();
+    }
+  });
+
+  it('check-config lists sensors past their calibration, and undated ones when the rule is on', async () => {
+    const tmp = await tempConfig();
+    try {
+      await tmp.edit('sites/hx-station.yaml', / {4}calibratedAt: "2026-04-20"\n {4}calibrationInterval: 365d\n/, '');
+      const loaded = await loadConfig(tmp.main, {});
+      if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+      // 2027-02-15: the station's detectors (2026-08-05/06 + 180 d) are due, the depot's are not.
+      const text = summary(loaded.config, Date.parse('2027-02-15T00:00:00Z'));
+      expect(text).toContain(
+        '  calibration due: hx-station/GD-21, hx-station/GD-22, hx-station/GD-23, hx-station/GD-24, hx-station/GD-25\n',
+      );
+      expect(text).toContain('  without calibration dates (the calibration rule cannot see them): 1 sensors\n');
+      expect(summary(loaded.config, Date.parse('2026-11-29T00:00:00Z'))).not.toContain('calibration due');
     } finally {
       await tmp.remove();
     }
