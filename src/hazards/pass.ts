@@ -7,6 +7,7 @@
 import type { HazardsConfig } from '../config/schema-hazards.js';
 import { type HazardRule, REGISTER_ACTOR } from '../domain/hazards.js';
 import type { ResponsibleDef } from '../domain/sensor.js';
+import { getOrSet } from '../util/maps.js';
 import { step } from './machine.js';
 import { overdueStep, personAt } from './overdue.js';
 import {
@@ -35,19 +36,29 @@ export interface PassContext {
 export function runPass(ctx: PassContext, tx: Tx, now: number): void {
   const { rules } = ctx.cfg;
   const w = ctx.watch;
-  if (rules.stale) reconcile(ctx, tx, now, 'stale', staleFindings(w.standing.values(), rules.stale, now));
-  if (rules.standing)
-    reconcile(ctx, tx, now, 'standing', standingFindings(w.standing.values(), rules.standing, now, !!rules.stale));
+  // The live hazards of each rule, so that each rule looks at its own only.
+  const byRule = new Map<string, HazardEntry[]>();
+  for (const e of ctx.live.values()) getOrSet(byRule, e.record.kind, () => []).push(e);
+  const reconcile = (rule: HazardRule, findings: Finding[]) =>
+    reconcileRule(ctx, tx, now, rule, findings, byRule.get(rule) ?? []);
+  if (rules.stale) reconcile('stale', staleFindings(w.standing.values(), rules.stale, now));
+  if (rules.standing) reconcile('standing', standingFindings(w.standing.values(), rules.standing, now, !!rules.stale));
   if (rules.chattering)
-    reconcile(ctx, tx, now, 'chattering', countFindings('chattering', w.raises, rules.chattering, now, ctx.after));
-  if (rules.shelved)
-    reconcile(ctx, tx, now, 'shelved', countFindings('shelved', w.shelves, rules.shelved, now, ctx.after));
-  if (rules.drift) reconcile(ctx, tx, now, 'drift', driftFindings(w.driftingSensors(), rules.drift, now));
-  if (rules.calibration) reconcile(ctx, tx, now, 'calibration', calibrationFindings(w.dueCalibrations(), now));
+    reconcile('chattering', countFindings('chattering', w.raises, rules.chattering, now, ctx.after));
+  if (rules.shelved) reconcile('shelved', countFindings('shelved', w.shelves, rules.shelved, now, ctx.after));
+  if (rules.drift) reconcile('drift', driftFindings(w.driftingSensors(), rules.drift, now));
+  if (rules.calibration) reconcile('calibration', calibrationFindings(w.dueCalibrations(), now));
   for (const e of ctx.entries.values()) if (e.record.state === 'open') overdue(ctx, tx, e, now);
 }
 
-function reconcile(ctx: PassContext, tx: Tx, now: number, rule: HazardRule, findings: Finding[]): void {
+function reconcileRule(
+  ctx: PassContext,
+  tx: Tx,
+  now: number,
+  rule: HazardRule,
+  findings: Finding[],
+  live: readonly HazardEntry[],
+): void {
   const severity = ctx.cfg.rules[rule]?.severity ?? 'major';
   const found = new Set<string>();
   for (const f of findings) {
@@ -59,7 +70,7 @@ function reconcile(ctx: PassContext, tx: Tx, now: number, rule: HazardRule, find
         sensor: f.sensor,
         kind: rule,
         severity,
-        description: f.description,
+        description: f.describe(),
         key: f.key,
         alarm: f.alarm,
         by: REGISTER_ACTOR,
@@ -81,8 +92,8 @@ function reconcile(ctx: PassContext, tx: Tx, now: number, rule: HazardRule, find
       emit(tx, 'hazard_reopened', e, now, REGISTER_ACTOR, note, ownerIn(ctx.chain(e.record.site), e.record.owner));
     } else line(tx, e, now, REGISTER_ACTOR, 'condition_returned', text.conditionReturnedNote());
   }
-  for (const e of ctx.live.values())
-    if (e.record.kind === rule && e.record.condition === 'present' && !found.has(e.key as string)) {
+  for (const e of live)
+    if (e.record.condition === 'present' && !found.has(e.key as string)) {
       e.record.condition = 'cleared';
       line(tx, e, now, REGISTER_ACTOR, 'condition_cleared', text.conditionClearedNote());
     }

@@ -26,7 +26,8 @@ export interface Finding {
   sensor: string;
   /** The alarm it is about, for the alarm rules. */
   alarm: string | null;
-  description: string;
+  /** The hazard's description; only asked for when a hazard is opened (a pass finds the same ones again and again). */
+  describe(): string;
 }
 
 /** What the register keeps of a standing alarm (from the alarm stream). */
@@ -62,6 +63,7 @@ export interface Drifting {
 }
 
 export interface Calibrated {
+  key: string;
   site: string;
   sensor: string;
   calibratedAt: number;
@@ -84,7 +86,7 @@ export function staleFindings(standing: Iterable<StandingAlarm>, rule: { for: nu
       site: a.site,
       sensor: a.sensor,
       alarm: a.id,
-      description: text.staleDescription(a.site, a.sensor, a.raisedAt, rule.for),
+      describe: () => text.staleDescription(a.site, a.sensor, a.raisedAt, rule.for),
     });
   }
   return out;
@@ -110,7 +112,7 @@ export function standingFindings(
     site: a.site,
     sensor: a.sensor,
     alarm: a.id,
-    description: text.standingDescription(a.id, a.raisedAt, rule.for),
+    describe: () => text.standingDescription(a.id, a.raisedAt, rule.for),
   }));
 }
 
@@ -138,7 +140,7 @@ export function countFindings(
     site: c.site,
     sensor: c.sensor,
     alarm,
-    description:
+    describe: () =>
       rule === 'chattering'
         ? text.chatteringDescription(alarm, n, cfg.per)
         : text.shelvedDescription(alarm, n, cfg.per),
@@ -159,7 +161,7 @@ export function driftFindings(
       site: d.site,
       sensor: d.sensor,
       alarm: null,
-      description: text.driftDescription(d.site, d.sensor, d.value, cfg.unit, cfg.above, d.since),
+      describe: () => text.driftDescription(d.site, d.sensor, d.value, cfg.unit, cfg.above, d.since),
     });
   }
   return out;
@@ -172,11 +174,11 @@ export function calibrationFindings(due: readonly Calibrated[], now: number): Fi
     if (c.dueAt > now) break;
     out.push({
       rule: 'calibration',
-      key: hazardKey('calibration', c.site, c.sensor),
+      key: c.key,
       site: c.site,
       sensor: c.sensor,
       alarm: null,
-      description: text.calibrationDescription(c.site, c.sensor, c.calibratedAt, c.dueAt),
+      describe: () => text.calibrationDescription(c.site, c.sensor, c.calibratedAt, c.dueAt),
     });
   }
   return out;

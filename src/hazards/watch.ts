@@ -12,7 +12,7 @@ import type { SiteDef } from '../domain/sensor.js';
 import type { AlarmEvent, AlarmRecord, Reading } from '../domain/types.js';
 import { convert } from '../domain/units.js';
 import { getOrSet } from '../util/maps.js';
-import type { Calibrated, Counted, Drifting, StandingAlarm } from './rules.js';
+import { type Calibrated, type Counted, type Drifting, hazardKey, type StandingAlarm } from './rules.js';
 
 /** What of the watch survives a restart. */
 export interface WatchState {
@@ -54,6 +54,7 @@ export class HazardWatch {
       for (const def of site.sensors.values()) {
         if (def.calibratedAt !== undefined && def.calibrationInterval !== undefined)
           calibrations.push({
+            key: hazardKey('calibration', site.id, def.id),
             site: site.id,
             sensor: def.id,
             calibratedAt: def.calibratedAt,

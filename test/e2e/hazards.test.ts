@@ -104,7 +104,7 @@ describe('hidden hazards in the daemon', () => {
     // One reading, then silence: stale after 3 × 1 s, the rule 1 s after that.
     await client.publishAsync('gas/zjk-depot/GD-12', JSON.stringify({ value: 0 }), { qos: 1 });
 
-    const [opened] = await waitFor(() => hazardEvents('hazard_opened').length && hazardEvents('hazard_opened'), {
+    const opened = await waitFor(() => hazardEvents('hazard_opened')[0], {
       timeout: 20_000,
       message: 'hazard_opened on gaswatch/events',
     });
@@ -202,7 +202,7 @@ describe('hidden hazards in the daemon', () => {
     const types = await waitFor(
       async () => {
         const rows = await plant.influx.query('SELECT "type", "by" FROM hazard_event', DB);
-        return rows.some((r) => r.type === 'hazard_verified') && rows;
+        return rows.some((r) => r.type === 'hazard_verified') ? rows : undefined;
       },
       { message: 'hazard_verified in InfluxDB' },
     );

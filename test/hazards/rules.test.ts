@@ -68,7 +68,7 @@ describe('rule findings (pure)', () => {
     expect(countFindings('chattering', counted, { count: 3, per: H }, T + 10 * MIN, () => T)).toHaveLength(0);
     const shelved = countFindings('shelved', counted, { count: 3, per: 7 * DAY }, T + DAY, none);
     expect(shelved[0]).toMatchObject({ key: 'shelved:zjk-depot/GD-12', alarm: 'zjk-depot/GD-12/hi' });
-    expect(shelved[0]?.description).toBe(
+    expect(shelved[0]?.describe()).toBe(
       'Alarm zjk-depot/GD-12/hi was shelved 3 times within 7 d (rule: shelved). A nuisance alarm is being hidden instead of fixed.',
     );
   });
@@ -83,11 +83,11 @@ describe('rule findings (pure)', () => {
 
   it('calibration: the due prefix of a list sorted by due date', () => {
     const due: Calibrated[] = [
-      { site: 's', sensor: 'a', calibratedAt: T - 200 * DAY, dueAt: T - 20 * DAY },
-      { site: 's', sensor: 'b', calibratedAt: T - 10 * DAY, dueAt: T + 170 * DAY },
+      { key: 'calibration:s/a', site: 's', sensor: 'a', calibratedAt: T - 200 * DAY, dueAt: T - 20 * DAY },
+      { key: 'calibration:s/b', site: 's', sensor: 'b', calibratedAt: T - 10 * DAY, dueAt: T + 170 * DAY },
     ];
     expect(calibrationFindings(due, T).map((f) => f.sensor)).toEqual(['a']);
-    expect(calibrationFindings(due, T)[0]?.description).toBe(
+    expect(calibrationFindings(due, T)[0]?.describe()).toBe(
       's/a was due for calibration on 2026-11-08 (last calibrated 2026-05-12; rule: calibration). Calibrate it and update calibratedAt in its site file.',
     );
   });
