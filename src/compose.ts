@@ -317,7 +317,8 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     // The console and /readyz come up before the broker: with the broker down, operators must see why.
     {
       name: 'http',
-      needs: ['alarms', 'sensor-view'],
+      // The hazard endpoints use the register: restored before the first request, saved after the last.
+      needs: ['alarms', 'sensor-view', 'hazards'],
       start: async () => {
         if (!http) return;
         httpUrl = (await http.start()).url;

@@ -5,7 +5,7 @@
  * deadline climb the chain (overdue.ts).
  */
 import type { HazardsConfig } from '../config/schema-hazards.js';
-import { type HazardRule, REGISTER_ACTOR } from '../domain/hazards.js';
+import { HAZARD_RULES, type HazardRule, REGISTER_ACTOR } from '../domain/hazards.js';
 import type { ResponsibleDef } from '../domain/sensor.js';
 import { getOrSet } from '../util/maps.js';
 import { step } from './machine.js';
@@ -48,6 +48,9 @@ export function runPass(ctx: PassContext, tx: Tx, now: number): void {
   if (rules.shelved) reconcile('shelved', countFindings('shelved', w.shelves, rules.shelved, now, ctx.after));
   if (rules.drift) reconcile('drift', driftFindings(w.driftingSensors(), rules.drift, now));
   if (rules.calibration) reconcile('calibration', calibrationFindings(w.dueCalibrations(), now));
+  // A rule turned off no longer watches its condition: say so, or its hazards could never be verified.
+  for (const rule of HAZARD_RULES)
+    if (!rules[rule]) reconcileRule(ctx, tx, now, rule, [], byRule.get(rule) ?? [], text.ruleOffNote(rule));
   for (const e of ctx.entries.values()) if (e.record.state === 'open') overdue(ctx, tx, e, now);
 }
 
@@ -58,6 +61,7 @@ function reconcileRule(
   rule: HazardRule,
   findings: Finding[],
   live: readonly HazardEntry[],
+  clearedNote = text.conditionClearedNote(),
 ): void {
   const severity = ctx.cfg.rules[rule]?.severity ?? 'major';
   const found = new Set<string>();
@@ -95,7 +99,7 @@ function reconcileRule(
   for (const e of live)
     if (e.record.condition === 'present' && !found.has(e.key as string)) {
       e.record.condition = 'cleared';
-      line(tx, e, now, REGISTER_ACTOR, 'condition_cleared', text.conditionClearedNote());
+      line(tx, e, now, REGISTER_ACTOR, 'condition_cleared', clearedNote);
     }
 }
 

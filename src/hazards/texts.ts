@@ -72,6 +72,10 @@ export function conditionClearedNote(): string {
   return 'the condition went away by itself; the hazard stays open until it is rectified and verified';
 }
 
+export function ruleOffNote(rule: string): string {
+  return `the ${rule} rule was turned off: its condition is no longer watched; the hazard stays open until it is rectified and verified`;
+}
+
 export function conditionReturnedNote(): string {
   return 'the condition is present again';
 }

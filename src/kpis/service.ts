@@ -100,7 +100,7 @@ export class KpiService {
     const standingAtEnd = reachesNow
       ? this.src
           .standing()
-          .filter((r) => r.raisedAt && r.condition !== 'flood')
+          .filter((r) => r.raisedAt && r.state !== 'normal' && r.condition !== 'flood')
           .map((r) => ({ id: r.id, site: r.site, raisedAt: Date.parse(r.raisedAt as string) }))
       : [];
     return { ...computeKpis({ from, to, site, rows, standingAtEnd }), source, partial };

@@ -5,7 +5,7 @@
  * reopens; an overdue hazard climbs the chain; a restart keeps everything.
  */
 import { describe, expect, it } from 'vitest';
-import { CHAIN, DAY, H, hazardRig, MIN } from './rig.js';
+import { CHAIN, DAY, H, hazardRig, hazardsConfig, MIN } from './rig.js';
 
 const STALE = { rules: { stale: { for: '1h', severity: 'major' } }, deadlines: { major: '24h' }, escalateAfter: '24h' };
 
@@ -210,6 +210,20 @@ describe('the hazard register', () => {
     expect(await rig.register.register({ ...by, sensor: 'GD-99' }, 'wang')).toMatchObject({ code: 'not_found' });
     // Hand-registered hazards have no condition: rectify and verify by two people close them.
     await rig.register.rectify('zjk-depot/H-1', 'wang', 'head replaced');
+    expect(await rig.register.verify('zjk-depot/H-1', 'li', null)).toMatchObject({ ok: true });
+  });
+
+  it('a rule turned off on reload leaves its hazards open, no longer watched (so they can be verified)', async () => {
+    const rig = hazardRig(STALE);
+    rig.advance(MIN + H + 1000);
+    await rig.register.rectify('zjk-depot/H-1', 'wang', 'new detector');
+    rig.register.applyConfig(hazardsConfig({ deadlines: { major: '24h' } }), rig.sites);
+    rig.advance(1000);
+    const h1 = rig.register.list().find((r) => r.id === 'zjk-depot/H-1');
+    expect(h1).toMatchObject({ state: 'rectified', condition: 'cleared' });
+    expect(h1?.history.at(-1)?.note).toBe(
+      'the stale rule was turned off: its condition is no longer watched; the hazard stays open until it is rectified and verified',
+    );
     expect(await rig.register.verify('zjk-depot/H-1', 'li', null)).toMatchObject({ ok: true });
   });
 
