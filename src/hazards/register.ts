@@ -10,14 +10,7 @@
  * sensor: while one is open or rectified, the rule finding the same condition adds nothing.
  */
 import type { HazardsConfig } from '../config/schema-hazards.js';
-import {
-  type HazardBatch,
-  type HazardCommandResult,
-  type HazardRecord,
-  type HazardSeverity,
-  type HazardState,
-  REGISTER_ACTOR,
-} from '../domain/hazards.js';
+import type { HazardBatch, HazardCommandResult, HazardRecord, HazardSeverity, HazardState } from '../domain/hazards.js';
 import type { SiteDef } from '../domain/sensor.js';
 import type { AlarmBatch, Reading } from '../domain/types.js';
 import type { Clock } from '../util/clock.js';
@@ -252,5 +245,3 @@ export class HazardRegister {
     return this.deps.out({ events: tx.events, changed });
   }
 }
-
-export { REGISTER_ACTOR };
