@@ -3,10 +3,14 @@
  * servers (bench/store.ts, bench/e2e.ts) start Mosquitto/InfluxDB like the tests do.
  */
 import { benchE2e } from './e2e.js';
+import { benchHazards } from './hazards.js';
 import { benchPipeline } from './pipeline.js';
 
 const only = process.argv[2];
-const benches: [string, () => Promise<void>][] = [['pipeline', () => benchPipeline()]];
+const benches: [string, () => Promise<void>][] = [
+  ['pipeline', () => benchPipeline()],
+  ['hazards', () => benchHazards()],
+];
 try {
   const store = await import('./store.js');
   benches.push(['store', () => store.benchStore()]);

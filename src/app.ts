@@ -8,10 +8,12 @@ import type { AlarmEngine } from './alarms/engine.js';
 import { type Composed, compose, VERSION } from './compose.js';
 import { mainWarnings } from './config/check-main.js';
 import { type LoadedConfig, loadConfig } from './config/load.js';
+import type { HazardRegister } from './hazards/register.js';
 import type { GaswatchMetrics } from './http/metrics.js';
 import type { BrokerHealth } from './ingest/broker-health.js';
 import type { MqttConnection } from './ingest/connection.js';
 import type { EmbeddedBroker } from './ingest/embedded-broker.js';
+import type { KpiService } from './kpis/service.js';
 import type { OpsMetrics } from './ops-metrics.js';
 import type { Store } from './store/store.js';
 import { type Clock, systemClock } from './util/clock.js';
@@ -108,6 +110,12 @@ export class App {
   }
   get engine(): AlarmEngine {
     return this.need().engine;
+  }
+  get hazards(): HazardRegister {
+    return this.need().hazards;
+  }
+  get kpis(): KpiService {
+    return this.need().kpis;
   }
   get sensors(): SensorView {
     return this.need().sensors;

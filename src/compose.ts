@@ -14,7 +14,10 @@ import type { AppOptions } from './app.js';
 import type { LoadedConfig } from './config/load.js';
 import { Reloader } from './config/reload.js';
 import { ConfigWatcher } from './config/watch.js';
+import type { HazardBatch } from './domain/hazards.js';
 import type { AlarmBatch, Reading } from './domain/types.js';
+import { HazardsComponent } from './hazards/component.js';
+import type { HazardRegister } from './hazards/register.js';
 import {
   countAlarmEvents,
   countAlarms,
@@ -30,11 +33,16 @@ import { type EmbeddedBroker, startEmbeddedBroker } from './ingest/embedded-brok
 import { IdleFlush } from './ingest/idle-flush.js';
 import { PoisonGuard } from './ingest/poison.js';
 import { compilePattern, isOwnOrBrokerTopic, subscriptionFilters, type TopicPattern } from './ingest/topics.js';
+import { KpiService } from './kpis/service.js';
+import { HazardNotices } from './notify/hazard-notices.js';
 import { Notifier } from './notify/notifier.js';
 import { createOpsMetrics, type OpsMetrics } from './ops-metrics.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { AlarmPublisher } from './publish/alarm-publisher.js';
 import { COMMAND_MAX_BYTES, CommandHandler } from './publish/commands.js';
+import { HazardPublisher } from './publish/hazard-publisher.js';
+import { hazardEventPoint } from './store/hazard-points.js';
+import { InfluxAlarmHistory } from './store/history.js';
 import { alarmEventPoint } from './store/points.js';
 import { SpoolWatch } from './store/spool-watch.js';
 import { createStore, type Store } from './store/store.js';
@@ -73,6 +81,8 @@ export interface Composed {
   ops: OpsMetrics;
   store: Store;
   engine: AlarmEngine;
+  hazards: HazardRegister;
+  kpis: KpiService;
   sensors: SensorView;
   conn: MqttConnection;
   http: HttpServer | undefined;
@@ -97,9 +107,10 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
   const filters = (c: LoadedConfig) =>
     subscriptionFilters(patterns, c.main.mqtt.subscribe === 'sites' ? c.sites.keys() : undefined);
 
-  // The two streams: what leaves the alarm book, and every accepted reading.
+  // The streams: what leaves the alarm book, every accepted reading, and what leaves the hazard register.
   const alarmsOut = new Stream<AlarmBatch>('alarms', log);
   const readings = new Stream<Reading>('readings', log);
+  const hazardsOut = new Stream<HazardBatch>('hazards', log);
 
   const bookStore = new BookStore({
     dir: stateDir,
@@ -145,6 +156,23 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     onDropped: (n) => metrics.spoolDropped.inc(n),
   });
   const sensors = new SensorView({ clock });
+  const hazards = new HazardsComponent({
+    config,
+    stateDir,
+    clock,
+    logger: log.child({ module: 'hazards' }),
+    out: (batch) => hazardsOut.publish(batch),
+    sites: () => config.sites,
+    standing: () => engine.list(),
+    systemAlarms,
+  });
+  const register = hazards.register;
+  const kpis = new KpiService({
+    journal: () => engine.history({ limit: Number.POSITIVE_INFINITY }),
+    standing: () => engine.list(),
+    stored: main.influx.enabled ? new InfluxAlarmHistory(main.influx, config.tls.influx?.ca) : undefined,
+    now: () => clock.now(),
+  });
 
   let broker: EmbeddedBroker | undefined;
   const connOptions: ConnectionOptions = {
@@ -208,6 +236,8 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
       history: (q) => engine.history(q),
       entries: () => engine.entries(),
       sensorsApi: () => sensors,
+      hazards: () => register.list(),
+      kpis: (from, to) => kpis.fromJournal(from, to),
     },
     notices: engine.commands,
     systemAlarms,
@@ -226,6 +256,12 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     maxPayload: main.mqtt.maxPayload,
     onReading: (r) => void readings.publish(r),
   });
+  const hazardPublisher = new HazardPublisher({ conn, prefix, logger: log.child({ module: 'publish' }) });
+  const hazardNotices = new HazardNotices({
+    notifier,
+    sites: () => config.sites,
+    logger: log.child({ module: 'notify' }),
+  });
   conn.onMessage((topic, payload) =>
     isOwnOrBrokerTopic(prefix, topic) || poison.skipping() ? undefined : pipeline.handle(topic, payload),
   );
@@ -240,7 +276,15 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
   alarmsOut.subscribe((b) => notifier.onAlarms(b));
   alarmsOut.subscribe((b) => sensors.onAlarms(b));
   alarmsOut.subscribe((b) => countAlarmEvents(metrics, b));
+  alarmsOut.subscribe((b) => register.onAlarms(b));
   readings.subscribe((r) => sensors.onReading(r));
+  readings.subscribe((r) => register.onReading(r));
+  // The hazard register's output: retained records and events, the register on disk (what a
+  // command's answer waits for), hazard_event points, and the people the events are addressed to.
+  hazardsOut.subscribe((b) => hazardPublisher.onHazards(b));
+  hazardsOut.subscribe(() => hazards.persist(), { durable: true });
+  hazardsOut.subscribe((b) => (b.events.length ? store.write(b.events.map(hazardEventPoint)) : undefined));
+  hazardsOut.subscribe((b) => hazardNotices.onHazards(b));
 
   const http = main.http.enabled
     ? createHttpServer({
@@ -264,6 +308,8 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
           onReading: (fn) => readings.subscribe(fn),
         },
         health: { readiness: () => ctx.readiness() },
+        hazards: register,
+        kpis: { compute: (from, to, site) => kpis.compute(from, to, site) },
         metrics,
         operators: main.operators,
         ...httpSettings(main.http),
@@ -340,10 +386,18 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
       stop: () => notifier.stop(),
       applyConfig: (c) => notifier.applyConfig(c.main.notify),
     },
+    {
+      name: 'hazards',
+      needs: ['state-lock', 'alarms', 'store', 'notifier'],
+      start: () => hazards.start(),
+      stop: () => hazards.stop(),
+      applyConfig: (c) => hazards.applyConfig(c),
+    },
     // The console and /readyz come up before the broker: with the broker down, operators must see why.
     {
       name: 'http',
-      needs: ['alarms', 'sensor-view'],
+      // The hazard endpoints use the register: restored before the first request, saved after the last.
+      needs: ['alarms', 'sensor-view', 'hazards'],
       start: async () => {
         if (!http) return;
         httpUrl = (await http.start()).url;
@@ -366,7 +420,16 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     {
       // Messages may arrive the moment we connect: everything the pipeline feeds is started first.
       name: 'mqtt',
-      needs: ['embedded-broker', 'alarms', 'sensor-view', 'store', 'notifier', 'spool-watch', 'poison-guard'],
+      needs: [
+        'embedded-broker',
+        'alarms',
+        'sensor-view',
+        'store',
+        'notifier',
+        'spool-watch',
+        'poison-guard',
+        'hazards',
+      ],
       start: async () => {
         try {
           await conn.start();
@@ -398,6 +461,21 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
         } else conn.onConnect(() => publisher.startCommands());
       },
       stop: () => publisher.stop(),
+    },
+    {
+      name: 'hazard-publisher',
+      needs: ['mqtt', 'hazards'],
+      start: () => {
+        const sync = () =>
+          void hazardPublisher
+            .syncRetained(
+              () => register.list(),
+              (f) => conn.readRetained(f, 1000),
+            )
+            .catch(() => undefined);
+        conn.onConnect(sync);
+        if (conn.connected) sync();
+      },
     },
     {
       name: 'broker-health',
@@ -450,6 +528,8 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     ops,
     store,
     engine,
+    hazards: register,
+    kpis,
     sensors,
     conn,
     http,

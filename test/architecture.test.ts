@@ -24,7 +24,12 @@ const KNOWS_NOTHING_OF: Record<string, string[]> = {
   publish: ['alarms', 'evaluate', 'store', 'notify', 'http', 'pipeline', 'views', 'decode', 'influx'],
   jobs: ['alarms', 'ingest', 'store', 'http', 'publish', 'pipeline', 'mqtt', 'influx'],
   util: ['*'],
+  hazards: ['alarms', 'evaluate', 'ingest', 'store', 'notify', 'http', 'publish', 'pipeline', 'views', 'kpis', 'mqtt'],
+  kpis: ['alarms', 'evaluate', 'ingest', 'store', 'notify', 'http', 'publish', 'pipeline', 'views', 'hazards', 'mqtt'],
 };
+// The hazard register and the KPIs (SPEC §11) are reached through domain/ ports and the streams only.
+for (const room of ['config', 'ingest', 'decode', 'alarms', 'notify', 'store', 'http', 'views', 'publish'])
+  KNOWS_NOTHING_OF[room]?.push('hazards', 'kpis');
 /** What the pure rooms ('*') may import besides themselves. */
 const PURE_MAY_USE: Record<string, string[]> = { domain: [], evaluate: ['domain'], util: [] };
 

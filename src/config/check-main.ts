@@ -1,5 +1,6 @@
 /** Checks of config/gaswatch.yaml that the schema cannot express. */
 import { badPasswordHashReason, weakTokenReason } from '../domain/credentials.js';
+import { canonicalUnit, UNITS_BY_KIND } from '../domain/units.js';
 import { badRangeReason } from '../util/net-ranges.js';
 import type { PathIssue } from './check-profile.js';
 import type { MainConfig } from './schema.js';
@@ -45,6 +46,13 @@ export function checkMain(main: MainConfig): PathIssue[] {
     issues.push({ path: ['alarms', 'defaultInterval'], message: 'must be longer than 0' });
   if (main.influx.flushInterval <= 0)
     issues.push({ path: ['influx', 'flushInterval'], message: 'must be longer than 0' });
+  const drift = main.hazards.rules.drift;
+  const gasUnits = UNITS_BY_KIND.gas;
+  if (drift && !gasUnits.includes(canonicalUnit(drift.unit) ?? ''))
+    issues.push({
+      path: ['hazards', 'rules', 'drift', 'unit'],
+      message: `"${drift.unit}" is not a gas unit: use one of ${gasUnits.join(', ')}`,
+    });
   const port = Number(main.http.listen.slice(main.http.listen.lastIndexOf(':') + 1));
   if (!(port <= 65535)) issues.push({ path: ['http', 'listen'], message: `port ${port} is not 0–65535` });
   issues.push(...checkHttp(main.http));

@@ -1,7 +1,7 @@
 /** `gaswatch check-config` and `gaswatch schema` (SPEC §7). */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SiteDef } from '../domain/sensor.js';
+import type { SensorDef, SiteDef } from '../domain/sensor.js';
 import { convert } from '../domain/units.js';
 import { redactText, secretList } from '../util/redact.js';
 import { mainWarnings } from './check-main.js';
@@ -62,8 +62,21 @@ export function summary(config: LoadedConfig, now: number): string {
       .map((w) => `${s.id} (${w.sensors?.join(', ') ?? 'whole site'})`),
   );
   if (active.length) lines.push(`  in a maintenance window now: ${active.join('; ')}`);
+  lines.push(...calibrationLines(config, sensors, now));
   for (const w of mainWarnings(config.main)) lines.push(`  warning: ${w}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Sensors past their calibration (a hazard once the daemon runs the rule), and those without dates. */
+function calibrationLines(config: LoadedConfig, sensors: SensorDef[], now: number): string[] {
+  const due = sensors
+    .filter((s) => s.calibratedAt !== undefined && s.calibratedAt + (s.calibrationInterval ?? 0) <= now)
+    .map((s) => `${s.site}/${s.id}`);
+  const out = due.length ? [`  calibration due: ${due.join(', ')}`] : [];
+  const undated = sensors.filter((s) => s.calibratedAt === undefined).length;
+  if (config.main.hazards.rules.calibration && undated)
+    out.push(`  without calibration dates (the calibration rule cannot see them): ${undated} sensors`);
+  return out;
 }
 
 function countBy(items: string[]): string {

@@ -133,6 +133,9 @@ function diffSensor(a: SensorDef, b: SensorDef, d: ConfigDiff): void {
   field('lel', a.lel ?? 'none', b.lel ?? 'none');
   field('name', a.name ?? '', b.name ?? '', (v: string) => JSON.stringify(v));
   field('asset', a.asset ?? '', b.asset ?? '', (v: string) => JSON.stringify(v));
+  const day = (t: number | undefined) => (t === undefined ? 'none' : new Date(t).toISOString().slice(0, 10));
+  field('calibratedAt', a.calibratedAt, b.calibratedAt, day);
+  field('calibrationInterval', a.calibrationInterval, b.calibrationInterval, dur);
   if (other.length) d.otherChanges.push(`${id} ${other.join(', ')}`);
 
   const byCond = (s: SensorDef) => new Map(s.setpoints.map((p) => [p.condition as string, p]));

@@ -7,6 +7,7 @@
 import type { RocDef, SensorDef } from '../domain/sensor.js';
 import { LEVEL_CONDITIONS, type Priority } from '../domain/types.js';
 import { canonicalUnit, convert, GAS_TABLE, MA, UNITS_BY_KIND, type UnitContext } from '../domain/units.js';
+import { checkCalibration } from './check-calibration.js';
 import { checkLevels, type Resolved } from './check-levels.js';
 import { capMessage, fmt, GBT_50493_CAPS, kindOfUnit, unknownUnit } from './check-profile.js';
 import type { IssuePath } from './issues.js';
@@ -16,6 +17,8 @@ import { formatDuration } from './units-parse.js';
 
 export interface SensorInput {
   main: MainConfig;
+  /** Epoch ms the calibration dates are checked against. */
+  now: number;
   profilesFile: string;
   profiles: Record<string, ProfileConfig>;
   /** Profiles with problems of their own, already reported in the profiles file. */
@@ -224,6 +227,7 @@ export function resolveSensor(
       display: { rise: rocCfg.rise, fall: rocCfg.fall, unit: rocUnit ?? rocRaw },
     };
   }
+  const calibration = checkCalibration(sc, input.now, fail);
   if (!ok) return undefined;
   const stalePriority: Priority = profile?.stalePriority ?? 'high';
   return {
@@ -246,5 +250,6 @@ export function resolveSensor(
     setpoints: resolved.map((r) => r.def),
     roc,
     maintenance: sc.maintenance ?? false,
+    ...(calibration.calibratedAt === undefined ? {} : calibration),
   };
 }

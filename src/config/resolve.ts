@@ -33,6 +33,8 @@ export interface ResolveInput {
   /** Profiles that exist but failed validation (reported elsewhere): their sensors are not resolved. */
   brokenProfiles?: ReadonlySet<string>;
   sites: SiteDocument[];
+  /** Epoch ms calibration dates are checked against (default: the time of the call). */
+  now?: number;
 }
 
 export function resolveSites(input: ResolveInput): { sites: Map<string, SiteDef>; issues: ConfigIssue[] } {
@@ -43,7 +45,13 @@ export function resolveSites(input: ResolveInput): { sites: Map<string, SiteDef>
     for (const i of found) issues.push({ file: input.profilesFile, ...i });
     if (found.length > 0) broken.add(name);
   }
-  const sensorInput = { main: input.main, profilesFile: input.profilesFile, profiles: input.profiles, broken };
+  const sensorInput = {
+    main: input.main,
+    now: input.now ?? Date.now(),
+    profilesFile: input.profilesFile,
+    profiles: input.profiles,
+    broken,
+  };
 
   const sites = new Map<string, SiteDef>();
   const siteFiles = new Map<string, string>();

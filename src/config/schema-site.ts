@@ -37,6 +37,13 @@ export const Sensor = z
     setpoints: setpointsOf(SetpointOverride).optional(),
     roc: Roc.nullable().optional().describe('Override the profile roc; null removes it'),
     maintenance: z.boolean().optional().describe('In maintenance: readings are stored, alarms suppressed'),
+    calibratedAt: z
+      .string()
+      .optional()
+      .describe('Date of the last calibration (ISO-8601, e.g. 2026-05-12); with calibrationInterval'),
+    calibrationInterval: Duration.optional().describe(
+      'Calibration due this long after calibratedAt (e.g. 180d; the maker’s interval, at most a year for gas detectors)',
+    ),
   })
   .describe('One sensor');
 export type SensorConfig = z.output<typeof Sensor>;

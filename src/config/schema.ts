@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { READING_STATUSES } from '../domain/types.js';
 import { Duration, Locale, TimeZone } from './schema-common.js';
 import { HttpSection, InfluxSection, MqttSection } from './schema-connections.js';
+import { hazardsSection } from './schema-hazards.js';
 import { Notify } from './schema-notify.js';
 
 export * from './schema-common.js';
@@ -62,6 +63,7 @@ export const Main = z
       })
       .prefault({})
       .describe('Logging (applies at once on reload; GASWATCH_LOG_LEVEL, when set, wins)'),
+    hazards: hazardsSection(Duration),
     operators: z.array(Operator).default([]).describe('Console/API users'),
     notify: Notify.optional().describe(
       'Notification channels, routes, escalation and the daily report (SPEC §9). Absent: alarms and ' +

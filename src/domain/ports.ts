@@ -31,3 +31,34 @@ export interface AlarmCommandPort {
   shelve(id: string, operator: string, minutes: number, reason: string): CommandResult;
   unshelve(id: string, operator: string): CommandResult;
 }
+
+/**
+ * One alarm event as the KPIs need it (SPEC §11), whether it comes from the journal in memory or
+ * from InfluxDB's `alarm_event`.
+ */
+export interface AlarmEventRow {
+  /** Epoch ms of the event. */
+  at: number;
+  type: string;
+  site: string;
+  sensor: string;
+  condition: string;
+  priority: Priority;
+  /** The alarm's state after the event. */
+  state: string;
+  /** Epoch ms of the raise the alarm stands from, when the source knows it (the journal does). */
+  raisedAt?: number | undefined;
+}
+
+export interface AlarmEventHistory {
+  /**
+   * Alarm events with `from ≤ at < to` (epoch ms), oldest first, at most `limit` (then `truncated`),
+   * from the long-term store (InfluxDB `alarm_event`). Rejects when the store cannot answer.
+   */
+  alarmEvents(q: {
+    from: number;
+    to: number;
+    site?: string | undefined;
+    limit: number;
+  }): Promise<{ rows: AlarmEventRow[]; truncated: boolean }>;
+}

@@ -47,6 +47,9 @@ export interface SensorDef {
   roc: RocDef | undefined;
   /** In maintenance by config: alarms suppressed. */
   maintenance: boolean;
+  /** Epoch ms of the last calibration, and how long until the next is due (SPEC §11); both or neither. */
+  calibratedAt?: number | undefined;
+  calibrationInterval?: number | undefined;
 }
 
 export interface MaintenanceWindowDef {

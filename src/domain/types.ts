@@ -145,4 +145,7 @@ export interface SensorSnapshot {
   ts: string | null;
   status: SensorStatus;
   configured: boolean;
+  /** Date of the last calibration and when the next is due (ISO-8601), from the site file; null when not given. */
+  calibratedAt?: string | null;
+  calibrationDue?: string | null;
 }

@@ -2,6 +2,7 @@
  * What the HTTP room needs from the rest of the daemon. The composition root (src/app.ts) passes
  * implementations; the HTTP code knows nothing of MQTT or InfluxDB.
  */
+import type { HazardCommandResult, HazardRecord, HazardSeverity, HazardState } from '../domain/hazards.js';
 import type { AlarmEvent, AlarmRecord, AlarmState, CommandResult, Reading, SensorSnapshot } from '../domain/types.js';
 
 export type { CommandResult, SensorSnapshot };
@@ -39,4 +40,22 @@ export interface LiveFeed {
 export interface HealthApi {
   /** Ready once config is loaded and MQTT connected; else the reasons. */
   readiness(): { ready: boolean; reasons: string[] };
+}
+
+/** The hazard register as the API sees it (SPEC §11). Commands resolve once the change is on disk. */
+export interface HazardsApi {
+  /** Live hazards (open, rectified) unless `states` says otherwise; overdue first. */
+  list(filter?: { states?: readonly HazardState[]; site?: string }): HazardRecord[];
+  register(
+    h: { site: string; sensor: string | null; severity: HazardSeverity; description: string },
+    by: string,
+  ): Promise<HazardCommandResult>;
+  rectify(id: string, by: string, note: string | null): Promise<HazardCommandResult>;
+  verify(id: string, by: string, note: string | null): Promise<HazardCommandResult>;
+  reopen(id: string, by: string, note: string | null): Promise<HazardCommandResult>;
+}
+
+/** Alarm-system KPIs of a time range (SPEC §11); rejects when the stored history cannot be read. */
+export interface KpisApi {
+  compute(from: number, to: number, site: string | null): Promise<object>;
 }

@@ -25,10 +25,12 @@ import { type GuardContext, need } from './guard.js';
 import { hostChecker } from './host-check.js';
 import { LoginGuard } from './login-guard.js';
 import type { GaswatchMetrics } from './metrics.js';
-import type { AlarmsApi, HealthApi, LiveFeed, SensorsApi } from './ports.js';
+import type { AlarmsApi, HazardsApi, HealthApi, KpisApi, LiveFeed, SensorsApi } from './ports.js';
 import { consoleDir } from './public-dir.js';
 import { registerAlarmRoutes } from './routes-alarms.js';
 import { registerAuthRoutes } from './routes-auth.js';
+import { registerHazardRoutes } from './routes-hazards.js';
+import { registerKpiRoutes } from './routes-kpis.js';
 import { registerSensorRoutes } from './routes-sensors.js';
 import { DEFAULT_CONNECTIONS, DEFAULT_TIMEOUTS, type HttpSettings, type OpenEndpoint } from './settings.js';
 import { EventStream, type EventStreamOptions } from './sse.js';
@@ -45,6 +47,9 @@ export interface HttpServerDeps extends HttpSettings {
   sensors: SensorsApi;
   live: LiveFeed;
   health: HealthApi;
+  /** The hazard register and the alarm-system KPIs (SPEC §11); their endpoints exist when given. */
+  hazards?: HazardsApi;
+  kpis?: KpisApi;
   /** The daemon's registry, or the whole metrics object (then logins and SSE clients are counted too). */
   metrics: Registry | GaswatchMetrics;
   operators: readonly OperatorConfig[];
@@ -231,6 +236,8 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     slots,
     onRefused: (reason) => typed?.httpShed.inc({ reason: `stream_${reason}` }),
   });
+  if (deps.hazards) registerHazardRoutes(app, { ...guard, hazards: deps.hazards, logger });
+  if (deps.kpis) registerKpiRoutes(app, { ...guard, kpis: deps.kpis, clock: deps.clock });
 
   let started = false;
   return {

@@ -17,7 +17,7 @@ import type { Logger } from '../util/logger.js';
 import { type Channel, channelForUrl, createChannel } from './channel.js';
 import { DeliveryQueue } from './delivery.js';
 import { ESCALATION_NOTICE, type EscalationAlarms, Escalator } from './escalation.js';
-import { alarmNotification, type EscalationInfo, type RenderOptions } from './message.js';
+import { alarmNotification, type EscalationInfo, type Notification, type RenderOptions } from './message.js';
 import { buildDailyReport, type DailyReport, type ReportSource, reportNotification } from './report.js';
 import { ReportSchedule } from './report-schedule.js';
 import { routeEvent } from './router.js';
@@ -219,33 +219,45 @@ export class Notifier {
   }
 
   private contact(site: SiteDef, index: number, event: AlarmEvent, info: EscalationInfo): number {
+    const what = `${ESCALATION_NOTICE} ${index + 1}/${info.of}${info.reason === 'reminder' ? ' reminder' : ''}`;
+    const noted = (via: string) => () =>
+      this.deps.notices.record(event.alarm.id, 'notified', info.to.name, `${what} via ${via}`);
+    return this.reach(site, index, (opts) => alarmNotification(event, opts, info), noted);
+  }
+
+  /**
+   * Send a message to person `index` of the site's chain on the escalation's paths — the escalation
+   * channels that reach them and their own webhook (also hazard-notices.ts). `render` is called once
+   * per language the paths speak.
+   */
+  reach(
+    site: SiteDef,
+    index: number,
+    render: (opts: RenderOptions) => Notification,
+    noted?: (via: string) => () => void,
+  ): number {
     const person = site.responsible[index];
     if (!person) return 0;
-    const messages = new Map<Locale, ReturnType<typeof alarmNotification>>();
-    const render = (locale: Locale) => {
+    const messages = new Map<Locale, Notification>();
+    const inLocale = (locale: Locale) => {
       let m = messages.get(locale);
       if (!m) {
-        m = alarmNotification(event, this.renderOptions(site.id, locale), info);
+        m = render(this.renderOptions(site.id, locale));
         messages.set(locale, m);
       }
       return m;
     };
-    const id = event.alarm.id;
-    const what = `${ESCALATION_NOTICE} ${index + 1}/${info.of}${info.reason === 'reminder' ? ' reminder' : ''}`;
-    const noted = (via: string) => () => this.deps.notices.record(id, 'notified', person.name, `${what} via ${via}`);
     let paths = 0;
     for (const name of this.config.escalation.channels) {
       const q = this.queues.get(name);
-      if (!q?.channel.reaches(info.to)) continue;
-      q.enqueue(render(this.localeOf(name)), noted(name));
+      if (!q?.channel.reaches(person)) continue;
+      q.enqueue(inLocale(this.localeOf(name)), noted?.(name));
       this.usedByEscalation?.add(name);
       paths++;
     }
-    if (this.config.escalation.personalWebhooks && person.webhook) {
-      this.personalQueue(site, index, person.webhook).enqueue(render(this.settings().locale), noted('their webhook'));
-      paths++;
-    }
-    return paths;
+    if (!this.config.escalation.personalWebhooks || !person.webhook) return paths;
+    this.personalQueue(site, index, person.webhook).enqueue(inLocale(this.settings().locale), noted?.('their webhook'));
+    return paths + 1;
   }
 
   private personalQueue(site: SiteDef, index: number, url: string): DeliveryQueue {
@@ -301,7 +313,7 @@ export class Notifier {
   }
 
   /** Times in the site's zone, then notify's, then the main file's (SPEC §8: dates in the site's time zone). */
-  private renderOptions(siteId: string, locale: Locale): RenderOptions {
+  renderOptions(siteId: string, locale: Locale): RenderOptions {
     const site = this.deps.sites().get(siteId);
     return {
       siteName: site?.name ?? siteId,

@@ -9,8 +9,17 @@ import type { SensorSnapshot } from '../domain/types.js';
 import { type AlarmEvent, type AlarmRecord, PRIORITIES, type Priority } from '../domain/types.js';
 import { DEFAULT_LOCALE, type Locale, translator } from '../i18n/index.js';
 import { formatTime, type Notification } from './message.js';
+import {
+  hazardCountsLine,
+  hazardItem,
+  kpiLines,
+  type ReportHazardSource,
+  type ReportKpis,
+  type SiteHazards,
+  siteHazards,
+} from './report-hazards.js';
 
-export interface ReportSource {
+export interface ReportSource extends ReportHazardSource {
   list(): AlarmRecord[];
   history(q: { limit?: number; site?: string; sensor?: string; type?: string; since?: number }): AlarmEvent[];
   sensorsApi(): { list(): SensorSnapshot[] };
@@ -29,6 +38,8 @@ export interface SiteReport {
   unacked: { id: string; priority: Priority; state: string; raisedAt: string | null; message: string }[];
   sensors: { sensor: string; status: 'stale' | 'fault'; lastReading: string | null }[];
   shelved: { id: string; by: string | null; until: string | null; reason: string | null }[];
+  /** Hidden hazards still live (SPEC §11), when the register is there. */
+  hazards?: SiteHazards;
 }
 
 export interface DailyReport {
@@ -36,6 +47,8 @@ export interface DailyReport {
   to: string;
   sites: SiteReport[];
   totals: { raised: number; unacked: number; sensors: number; shelved: number; sites: number; quietSites: number };
+  /** The period's alarm-system KPIs (SPEC §11). */
+  kpis?: ReportKpis;
 }
 
 export const REPORT_PERIOD = 24 * 3600_000;
@@ -100,6 +113,12 @@ export function buildDailyReport(
         reason: r.shelveReason ?? null,
       });
 
+  const hazards = engine.hazards?.();
+  if (hazards) {
+    for (const h of hazards) site(h.site);
+    for (const s of bySite.values()) s.hazards = siteHazards(hazards, s.site);
+  }
+
   const list = [...bySite.values()];
   for (const s of list) s.sensors.sort((a, b) => a.sensor.localeCompare(b.sensor));
   const quiet = list.filter(isQuiet).length;
@@ -115,11 +134,13 @@ export function buildDailyReport(
       sites: list.length,
       quietSites: quiet,
     },
+    ...(engine.kpis ? { kpis: engine.kpis(from, now) } : {}),
   };
 }
 
 export function isQuiet(s: SiteReport): boolean {
-  return s.raised === 0 && s.unacked.length === 0 && s.sensors.length === 0 && s.shelved.length === 0;
+  const hazards = s.hazards ? s.hazards.items.length : 0;
+  return s.raised === 0 && s.unacked.length === 0 && s.sensors.length === 0 && s.shelved.length === 0 && !hazards;
 }
 
 function sum(list: SiteReport[], f: (s: SiteReport) => number): number {
@@ -165,6 +186,7 @@ export function reportNotification(
     md.push(`**${h}**\n${items.map((i) => `- ${i}`).join('\n')}`);
   };
   const sep = tr('list.separator');
+  if (report.kpis) for (const line of kpiLines(report.kpis)) para(line);
   for (const s of report.sites) {
     if (isQuiet(s)) continue;
     const name = s.name === s.site ? s.site : tr('report.siteNamed', { name: s.name, id: s.site });
@@ -214,6 +236,13 @@ export function reportNotification(
         }),
       ),
     );
+    if (s.hazards?.items.length) {
+      para(`  ${hazardCountsLine(s.hazards)}`, hazardCountsLine(s.hazards));
+      list(
+        'Hidden hazards',
+        s.hazards.items.map((i) => hazardItem(i, t)),
+      );
+    }
   }
   if (T.quietSites) {
     para('', '');

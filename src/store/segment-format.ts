@@ -7,9 +7,9 @@ import type { FieldValue, Point } from './port.js';
 
 export type RecordClass = 'telemetry' | 'event';
 
-/** Alarm events are the records the spool never drops. */
+/** Alarm and hazard events are the records the spool never drops. */
 export function classOf(p: Point): RecordClass {
-  return p.measurement === 'alarm_event' ? 'event' : 'telemetry';
+  return p.measurement === 'alarm_event' || p.measurement === 'hazard_event' ? 'event' : 'telemetry';
 }
 
 export interface ParsedRecord {

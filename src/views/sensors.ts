@@ -7,7 +7,7 @@
  * up to a bound, least recently heard out first (recent-keys.ts), so that a flood of invented topics
  * can neither exhaust memory nor hide a sensor that is still publishing.
  */
-import { inMaintenance, type SiteDef } from '../domain/sensor.js';
+import { inMaintenance, type SensorDef, type SiteDef } from '../domain/sensor.js';
 import type { AlarmBatch, AlarmRecord, Reading, ReadingStatus, SensorSnapshot, SensorStatus } from '../domain/types.js';
 import type { Clock } from '../util/clock.js';
 import { RecentKeys } from './recent-keys.js';
@@ -98,6 +98,7 @@ export class SensorView {
           ts: s?.ts == null ? null : new Date(s.ts).toISOString(),
           status,
           configured: true,
+          ...calibration(def),
         });
       }
     for (const s of this.seen.values()) {
@@ -113,6 +114,8 @@ export class SensorView {
         ts: new Date(s.ts).toISOString(),
         status: 'unconfigured',
         configured: false,
+        calibratedAt: null,
+        calibrationDue: null,
       });
     }
     return out;
@@ -150,4 +153,11 @@ export class SensorView {
     const evicted = this.unconfigured.touch(key);
     if (evicted !== undefined) this.seen.delete(evicted);
   }
+}
+
+function calibration(def: SensorDef): { calibratedAt: string | null; calibrationDue: string | null } {
+  const at = def.calibratedAt;
+  const every = def.calibrationInterval;
+  if (at === undefined || every === undefined) return { calibratedAt: null, calibrationDue: null };
+  return { calibratedAt: new Date(at).toISOString(), calibrationDue: new Date(at + every).toISOString() };
 }
