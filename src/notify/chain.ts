@@ -3,6 +3,7 @@
  * site's chain some time after it was raised, and what the journal says about who was reached.
  * Pure, so that a restart resumes every chain exactly where the clock says it should be.
  */
+import type { ResponsibleDef, SiteDef } from '../domain/sensor.js';
 import type { AlarmEvent, AlarmRecord } from '../domain/types.js';
 
 /** The comment of `notified` events the escalation records, so a restart can find them. */
@@ -47,4 +48,11 @@ export function reached(r: AlarmRecord, chain: readonly { name: string }[], noti
     if (i > best) best = i;
   }
   return best;
+}
+
+/** "site: name" of every person of the sites' chains that `reached` says no path reaches. */
+export function unreachablePeople(sites: Iterable<SiteDef>, reached: (p: ResponsibleDef) => boolean): string[] {
+  const out: string[] = [];
+  for (const site of sites) for (const p of site.responsible) if (!reached(p)) out.push(`${site.id}: ${p.name}`);
+  return out;
 }

@@ -14,10 +14,10 @@ import type { AlarmBatch, AlarmEvent } from '../domain/types.js';
 import { DEFAULT_LOCALE, type Locale, translator } from '../i18n/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { type Channel, channelForUrl, createChannel } from './channel.js';
-import { DeliveryQueue } from './delivery.js';
+import { unreachablePeople } from './chain.js';
 import { ESCALATION_NOTICE, type EscalationAlarms, Escalator } from './escalation.js';
 import { alarmNotification, type EscalationInfo, type Notification, type RenderOptions } from './message.js';
+import { ChannelQueues, same } from './queues.js';
 import { buildDailyReport, type DailyReport, type ReportSource, reportNotification } from './report.js';
 import { ReportSchedule } from './report-schedule.js';
 import { routeEvent } from './router.js';
@@ -49,9 +49,7 @@ const ABSENT: NotifyConfig = Notify.parse({ escalation: { personalWebhooks: fals
 
 export class Notifier {
   private config: NotifyConfig;
-  private queues = new Map<string, DeliveryQueue>();
-  /** Queues of people's own webhooks, by URL. */
-  private readonly personal = new Map<string, DeliveryQueue>();
+  private readonly queues: ChannelQueues;
   private readonly escalator: Escalator;
   private readonly reports: ReportSchedule;
   /** Channels the escalation used for the event being handled: routes skip them (one message per group). */
@@ -62,6 +60,14 @@ export class Notifier {
     private readonly deps: NotifierDeps,
   ) {
     this.config = config ?? ABSENT;
+    this.queues = new ChannelQueues(this.config, {
+      clock: deps.clock,
+      logger: deps.logger,
+      systemAlarms: deps.systemAlarms,
+      counter: deps.counter,
+      random: deps.random,
+      locale: () => this.settings().locale,
+    });
     this.escalator = new Escalator(
       {
         clock: deps.clock,
@@ -78,7 +84,7 @@ export class Notifier {
   }
 
   start(): void {
-    for (const c of this.config.channels) this.queues.set(c.name, this.newQueue(c));
+    this.queues.start();
     this.checkReach();
     this.escalator.start();
     this.reports.set(this.config.dailyReport, this.reportZone());
@@ -87,10 +93,7 @@ export class Notifier {
   stop(): void {
     this.escalator.stop();
     this.reports.stop();
-    for (const q of [...this.queues.values(), ...this.personal.values()]) {
-      const left = q.stop();
-      if (left) this.deps.logger.warn({ channel: q.channel.name, left }, `${left} notifications not sent at stop`);
-    }
+    this.queues.stop();
   }
 
   /** A batch from the alarm stream. */
@@ -154,35 +157,8 @@ export class Notifier {
   applyConfig(next: NotifyConfig | undefined): void {
     const cfg = next ?? ABSENT;
     if (same(cfg, this.config)) return;
-    const old = this.config;
     this.config = cfg;
-    const queues = new Map<string, DeliveryQueue>();
-    for (const c of cfg.channels) {
-      const q = this.queues.get(c.name);
-      if (!q) queues.set(c.name, this.newQueue(c));
-      else {
-        if (
-          !same(
-            c,
-            old.channels.find((o) => o.name === c.name),
-          )
-        ) {
-          const previous = q.channel;
-          q.channel = this.makeChannel(c);
-          previous.close?.();
-        }
-        q.configure(cfg.retry, cfg.maxQueue);
-        queues.set(c.name, q);
-      }
-    }
-    for (const [name, q] of this.queues)
-      if (!queues.has(name)) {
-        const left = q.stop();
-        this.health(name, () => name, false, 'channel removed from the config');
-        this.deps.logger.info({ channel: name, left }, `notify channel ${name} removed`);
-      }
-    this.queues = queues;
-    for (const q of this.personal.values()) q.configure(cfg.retry, cfg.maxQueue);
+    this.queues.applyConfig(cfg);
     this.escalator.setPriorities(cfg.escalation.priorities);
     this.reports.set(cfg.dailyReport, this.reportZone());
     this.checkReach();
@@ -190,11 +166,7 @@ export class Notifier {
 
   /** Queue sizes and drops, for tests and diagnostics. */
   queueStats(): { channel: string; waiting: number; dropped: number }[] {
-    return [...this.queues.values(), ...this.personal.values()].map((q) => ({
-      channel: q.channel.name,
-      waiting: q.size,
-      dropped: q.droppedCount,
-    }));
+    return this.queues.stats();
   }
 
   /** Alarms climbing a chain now, with the index of the last person contacted. */
@@ -256,60 +228,10 @@ export class Notifier {
       paths++;
     }
     if (!this.config.escalation.personalWebhooks || !person.webhook) return paths;
-    this.personalQueue(site, index, person.webhook).enqueue(inLocale(this.settings().locale), noted?.('their webhook'));
+    this.queues
+      .personalQueue(site, index, person.webhook)
+      .enqueue(inLocale(this.settings().locale), noted?.('their webhook'));
     return paths + 1;
-  }
-
-  private personalQueue(site: SiteDef, index: number, url: string): DeliveryQueue {
-    let q = this.personal.get(url);
-    if (!q) {
-      const name = `${site.id}-responsible-${index + 1}`;
-      const person = site.responsible[index]?.name;
-      const who = (t: ReturnType<typeof translator>) => t('message.notifyPersonal', { name: person, site: site.id });
-      q = new DeliveryQueue(
-        channelForUrl(name, url, { clock: this.deps.clock }),
-        this.config.retry,
-        this.config.maxQueue,
-        {
-          clock: this.deps.clock,
-          logger: this.deps.logger,
-          counter: this.deps.counter,
-          // One label for all of them: a label per person would grow with the fleet.
-          label: 'responsible-webhook',
-          onHealth: (failing, reason) => this.health(name, who, failing, reason),
-          random: this.deps.random,
-        },
-      );
-      this.personal.set(url, q);
-    }
-    return q;
-  }
-
-  private newQueue(c: NotifyChannelConfig): DeliveryQueue {
-    return new DeliveryQueue(this.makeChannel(c), this.config.retry, this.config.maxQueue, {
-      clock: this.deps.clock,
-      logger: this.deps.logger,
-      counter: this.deps.counter,
-      onHealth: (failing, reason) =>
-        this.health(c.name, (t) => t('message.notifyChannel', { name: c.name }), failing, reason),
-      random: this.deps.random,
-    });
-  }
-
-  private makeChannel(c: NotifyChannelConfig): Channel {
-    return createChannel(c, { clock: this.deps.clock });
-  }
-
-  /** A failing channel is an alarm of gaswatch itself: people may not be getting called. */
-  private health(
-    name: string,
-    what: (t: ReturnType<typeof translator>) => string,
-    failing: boolean,
-    reason: string,
-  ): void {
-    const t = translator(this.settings().locale);
-    const message = t('message.notifyFailing', { what: what(t), reason });
-    this.deps.systemAlarms.set(`notify-${name}`, failing, 'high', message);
   }
 
   /** Times in the site's zone, then notify's, then the main file's (SPEC §8: dates in the site's time zone). */
@@ -329,15 +251,12 @@ export class Notifier {
 
   /** Say once, at start and reload, which people of the chains no channel reaches. */
   private checkReach(): void {
-    const unreachable: string[] = [];
-    for (const site of this.deps.sites().values())
-      for (const p of site.responsible) {
-        const viaChannel = this.config.escalation.channels.some((n) =>
-          this.queues.get(n)?.channel.reaches({ name: p.name, email: p.email }),
-        );
-        if (!viaChannel && !(this.config.escalation.personalWebhooks && p.webhook))
-          unreachable.push(`${site.id}: ${p.name}`);
-      }
+    const unreachable = unreachablePeople(
+      this.deps.sites().values(),
+      (p) =>
+        this.config.escalation.channels.some((n) => this.queues.get(n)?.channel.reaches(p)) ||
+        (this.config.escalation.personalWebhooks && p.webhook !== undefined),
+    );
     if (unreachable.length === 0) return;
     this.deps.logger.warn(
       { count: unreachable.length, people: unreachable.slice(0, 20) },
@@ -346,8 +265,4 @@ export class Notifier {
         : `${unreachable.length} people of the escalation chains are reached by no channel; their step passes on MQTT and the console only`,
     );
   }
-}
-
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }

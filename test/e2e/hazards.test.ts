@@ -19,7 +19,7 @@ import { waitFor } from '../helpers/wait.js';
 import { type Receiver, startReceiver } from '../notify/receiver.js';
 
 const DB = 'gaswatch_hazards';
-const TOKENS = { wang: 'tok-wang-0123456789abcdef', li: 'tok-li-0123456789abcdef' };
+const TOKENS = { wang: 'tok-wang-5e1c9a0f3b7d42e6a8c1f09d', li: 'tok-li-b7f2e4c81a9d03f5e6b2c7a4d1' };
 const ID = 'zjk-depot/H-1';
 
 let plant: Plant;
