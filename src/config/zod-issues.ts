@@ -170,7 +170,7 @@ function messageFor(
       const known = knownKeysAt(ctx.schema, rel, ctx.data) ?? [];
       for (const key of iss.keys) {
         const hint = didYouMean(key, known);
-        const list = !hint && known.length > 0 && known.length <= 12 ? ` (allowed: ${known.join(', ')})` : '';
+        const list = !hint && known.length > 0 && known.length <= 16 ? ` (allowed: ${known.join(', ')})` : '';
         push(`unknown key "${key}"${hint}${list}`, { path: [...ctx.base, ...rel, key], at: 'key' });
       }
       return;
