@@ -11,38 +11,20 @@
  * and never on a later connection than the one the message came on (the broker redelivers those).
  */
 import { randomInt } from 'node:crypto';
-import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
-import type { MqttTls } from '../config/tls.js';
+import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import { type BrokerAccess, persistentSessionOptions, readRetained } from './session.js';
 import { topicMatches } from './topics.js';
 
-/** mqtt.js passes these to tls.connect for mqtts:// and wss:// URLs. */
-function tlsOptions(tls: MqttTls | undefined): Partial<IClientOptions> {
-  if (!tls) return {};
-  return {
-    rejectUnauthorized: tls.rejectUnauthorized,
-    ...(tls.ca ? { ca: tls.ca } : {}),
-    ...(tls.cert ? { cert: tls.cert } : {}),
-    ...(tls.key ? { key: tls.key } : {}),
-    ...(tls.servername ? { servername: tls.servername } : {}),
-  };
-}
-
-export interface ConnectionOptions {
-  url: string;
-  clientId: string;
-  username?: string | undefined;
-  password?: string | undefined;
-  protocolVersion: 4 | 5;
+/** The broker, credentials and TLS (session.ts), and what this connection subscribes and says. */
+export interface ConnectionOptions extends BrokerAccess {
   receiveMaximum: number;
   /**
    * Largest packet the broker may send us (MQTT 5 CONNECT property): a bigger message is never sent
    * to us, so a hostile publisher cannot make us buffer it (issue 11: 4 × 100 MB cost +163 MB RSS).
    */
   maximumPacketSize?: number | undefined;
-  /** TLS material for mqtts:// (src/config/tls.ts): private CA, client certificate, server name. */
-  tls?: MqttTls | undefined;
   /** Sees every PUBLISH before anything handles it (the poison guard, poison.ts). */
   onPublish?: ((packet: IPublishPacket) => void) | undefined;
   /** Filters to subscribe with QoS 1. */
@@ -66,17 +48,11 @@ interface PendingAck {
 }
 
 const BACKOFF_MIN = 500;
+const BACKOFF_MAX = 30_000;
 /** Messages published before start() that wait for the client. */
 const MAX_EARLY = 10_000;
-
-interface EarlyPublish {
-  topic: string;
-  payload: string | Buffer;
-  opts: { retain?: boolean; qos?: 0 | 1 };
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
-const BACKOFF_MAX = 30_000;
+type Publish = { topic: string; payload: string | Buffer; opts: { retain?: boolean; qos?: 0 | 1 } };
+type EarlyPublish = Publish & { resolve: () => void; reject: (err: Error) => void };
 
 export class MqttConnection {
   private client: MqttClient | undefined;
@@ -117,31 +93,10 @@ export class MqttConnection {
   /** Connects; resolves on the first CONNACK or rejects after `timeoutMs`. Reconnects for ever after. */
   async start(timeoutMs = 15_000): Promise<void> {
     const o = this.opts;
-    const options: IClientOptions = {
-      clientId: o.clientId,
-      clean: false,
-      protocolVersion: o.protocolVersion,
-      reconnectPeriod: BACKOFF_MIN,
-      connectTimeout: 10_000,
-      keepalive: 30,
-      resubscribe: false,
-      // A refused CONNECT (broker restarting, credentials being rotated) is retried with backoff
-      // like a lost connection: a monitor must not give up.
-      reconnectOnConnackError: true,
-      will: { topic: o.statusTopic, payload: Buffer.from(o.offlinePayload), qos: 1, retain: true },
-      ...tlsOptions(o.tls),
-      ...(o.username !== undefined ? { username: o.username } : {}),
-      ...(o.password !== undefined ? { password: o.password } : {}),
-      ...(o.protocolVersion === 5
-        ? {
-            properties: {
-              sessionExpiryInterval: 0xffffffff,
-              receiveMaximum: o.receiveMaximum,
-              ...(o.maximumPacketSize !== undefined ? { maximumPacketSize: o.maximumPacketSize } : {}),
-            },
-          }
-        : {}),
-    };
+    const options = persistentSessionOptions(
+      { ...o, will: { topic: o.statusTopic, payload: o.offlinePayload } },
+      BACKOFF_MIN,
+    );
     const client = mqtt.connect(o.url, options);
     this.client = client;
     for (const m of this.early.splice(0)) this.publish(m.topic, m.payload, m.opts).then(m.resolve, m.reject);
@@ -315,39 +270,9 @@ export class MqttConnection {
     };
   }
 
-  /**
-   * The retained messages under `filter`, read on a separate short-lived clean session: reading
-   * them on our own persistent session would also deliver echoes of our publishes and leave the
-   * filter in the session.
-   */
-  async readRetained(filter: string, settleMs: number): Promise<Map<string, Buffer>> {
-    const o = this.opts;
-    const found = new Map<string, Buffer>();
-    const side = mqtt.connect(o.url, {
-      clientId: `${o.clientId}-sync-${randomInt(0, 1e9)}`,
-      clean: true,
-      protocolVersion: o.protocolVersion,
-      reconnectPeriod: 0,
-      connectTimeout: 5000,
-      ...tlsOptions(o.tls),
-      ...(o.username !== undefined ? { username: o.username } : {}),
-      ...(o.password !== undefined ? { password: o.password } : {}),
-    });
-    side.on('error', () => undefined);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        side.once('connect', () => resolve());
-        side.once('close', () => reject(new Error('retained read: connection closed')));
-      });
-      side.on('message', (topic, payload, packet) => {
-        if (packet.retain && payload.length > 0 && topicMatches(filter, topic)) found.set(topic, payload);
-      });
-      await side.subscribeAsync(filter, { qos: 1 });
-      await new Promise((r) => setTimeout(r, settleMs));
-    } finally {
-      await side.endAsync(true).catch(() => undefined);
-    }
-    return found;
+  /** The retained messages under `filter`, read on a side session (side-session.ts). */
+  readRetained(filter: string, settleMs: number): Promise<Map<string, Buffer>> {
+    return readRetained(this.opts, filter, settleMs);
   }
 
   /** Publish offline, then disconnect cleanly (the Will is not sent on a clean disconnect). */
