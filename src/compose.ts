@@ -454,10 +454,10 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
       name: 'publisher',
       needs: ['mqtt'],
       start: async () => {
-        conn.onConnect(() => void publisher.syncRetained(engine.list()).catch(() => undefined));
+        conn.onConnect(() => void publisher.syncRetained(() => engine.list()).catch(() => undefined));
         if (conn.connected) {
           publisher.startCommands();
-          await publisher.syncRetained(engine.list());
+          await publisher.syncRetained(() => engine.list());
         } else conn.onConnect(() => publisher.startCommands());
       },
       stop: () => publisher.stop(),

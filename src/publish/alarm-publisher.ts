@@ -47,8 +47,7 @@ export class AlarmPublisher {
    * Make the retained records on the broker match the book after a start: republish every standing
    * alarm and clear retained records the book no longer has (alarms that ended while we were down).
    */
-  async syncRetained(standing: AlarmRecord[], settleMs = 1000): Promise<void> {
-    const want = new Map(standing.map((r) => [this.recordTopic(r), r]));
+  async syncRetained(standing: () => AlarmRecord[], settleMs = 1000): Promise<void> {
     let seen: Map<string, Buffer>;
     try {
       seen = await this.deps.conn.readRetained(`${this.deps.prefix}/alarms/#`, settleMs);
@@ -59,6 +58,10 @@ export class AlarmPublisher {
       );
       seen = new Map();
     }
+    // The book as it is now, after the read: a change during the read was published by its own
+    // transition, and taking the list before the read would overwrite it with an older record.
+    // From here to the last send nothing else runs, so no newer change can interleave.
+    const want = new Map(standing().map((r) => [this.recordTopic(r), r]));
     for (const topic of seen.keys()) if (!want.has(topic)) this.send(topic, '', true);
     for (const r of want.values()) this.record(r);
   }
