@@ -32,6 +32,7 @@ import { type ConnectionOptions, MqttConnection } from './ingest/connection.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './ingest/embedded-broker.js';
 import { IdleFlush } from './ingest/idle-flush.js';
 import { PoisonGuard } from './ingest/poison.js';
+import { SessionWatch } from './ingest/session-watch.js';
 import { compilePattern, isOwnOrBrokerTopic, subscriptionFilters, type TopicPattern } from './ingest/topics.js';
 import { KpiService } from './kpis/service.js';
 import { HazardNotices } from './notify/hazard-notices.js';
@@ -321,6 +322,14 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
   const brokerHealth = embedded
     ? undefined // aedes publishes no $SYS counters
     : new BrokerHealth({ conn, alarms: systemAlarms, clock, logger: log.child({ module: 'broker-health' }) });
+  const sessionWatch = new SessionWatch({
+    stateDir,
+    clientId: main.mqtt.clientId,
+    alarms: systemAlarms,
+    logger: log.child({ module: 'mqtt' }),
+  });
+  // The embedded broker keeps sessions in memory and restarts with the daemon: nothing to watch.
+  if (!embedded) conn.onConnect(({ sessionPresent }) => sessionWatch.connected(sessionPresent));
   const idleFlush = new IdleFlush({ conn, commitNow: () => store.commitNow(), clock });
   const watcher = new ConfigWatcher({
     file: opts.configFile,
@@ -417,6 +426,7 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     },
     // The message being handled is recorded from the first one on (needs the state directory).
     { name: 'poison-guard', needs: ['state-lock'], start: () => poison.start(), stop: () => poison.stop() },
+    { name: 'session-watch', needs: ['state-lock', 'alarms'], start: () => sessionWatch.start() },
     {
       // Messages may arrive the moment we connect: everything the pipeline feeds is started first.
       name: 'mqtt',
@@ -428,6 +438,7 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
         'notifier',
         'spool-watch',
         'poison-guard',
+        'session-watch',
         'hazards',
       ],
       start: async () => {

@@ -62,7 +62,7 @@ export class MqttConnection {
   private handler: MessageHandler = () => undefined;
   private connectedSince: number | null = null;
   private stopping = false;
-  private readonly connectListeners = new Set<() => void>();
+  private readonly connectListeners = new Set<(info: { sessionPresent: boolean }) => void>();
   /** Secondary subscriptions (commands, $SYS) and how many holders each has; renewed on every connect. */
   private readonly extra = new Map<string, number>();
   private early: EarlyPublish[] = [];
@@ -85,7 +85,8 @@ export class MqttConnection {
     this.handler = handler;
   }
 
-  onConnect(fn: () => void): () => void {
+  /** Called on every CONNACK; `sessionPresent`: the broker still had our session (SPEC §1). */
+  onConnect(fn: (info: { sessionPresent: boolean }) => void): () => void {
     this.connectListeners.add(fn);
     return () => this.connectListeners.delete(fn);
   }
@@ -155,7 +156,7 @@ export class MqttConnection {
     this.publish(this.opts.statusTopic, this.opts.onlinePayload(), { retain: true, qos: 1 }).catch((err) =>
       this.deps.logger.error({ err: (err as Error).message }, 'publishing the online status failed'),
     );
-    for (const fn of this.connectListeners) fn();
+    for (const fn of this.connectListeners) fn({ sessionPresent });
   }
 
   /**
