@@ -28,11 +28,16 @@ const vars = (s: string) => new Set([...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map(
 
 /**
  * Keys whose code passes more than English shows, so that each language picks: English robot
- * titles show ids, Chinese the names as written (src/notify/message.ts).
+ * titles show ids, Chinese the names as written (src/notify/message.ts); hazard texts the rule's
+ * config id or its name (src/hazards/texts.ts, src/notify/hazard-message.ts).
  */
 const PICKS: Record<string, string[]> = {
   'notify.whatSensor': ['site', 'siteId', 'sensor', 'condition', 'conditionId'],
   'notify.whatSite': ['site', 'siteId', 'sensor', 'condition', 'conditionId'],
+  'hazard.what.sensor': ['kind', 'kindId'],
+  'hazard.what.site': ['kind', 'kindId'],
+  'hazard.note.ruleOff': ['rule', 'ruleId'],
+  'hazard.note.openedByRule': ['rule', 'ruleId'],
 };
 
 /** Keys (and key prefixes) present in every catalogue. */
