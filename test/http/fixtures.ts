@@ -213,7 +213,19 @@ export class MemorySensors implements SensorsApi {
   site?: (id: string) => SiteInfo;
   constructor(private readonly clock: Clock) {}
 
-  define(site: string, sensor: string, d: { kind: SensorKind; unit: string; asset?: string; name?: string }): void {
+  define(
+    site: string,
+    sensor: string,
+    d: {
+      kind: SensorKind;
+      unit: string;
+      asset?: string;
+      name?: string;
+      /** ISO dates, as the sensor view computes them from the site file. */
+      calibratedAt?: string;
+      calibrationDue?: string;
+    },
+  ): void {
     this.entries.set(`${site}/${sensor}`, {
       snap: {
         site,
@@ -226,6 +238,8 @@ export class MemorySensors implements SensorsApi {
         ts: null,
         status: 'stale',
         configured: true,
+        calibratedAt: d.calibratedAt ?? null,
+        calibrationDue: d.calibrationDue ?? null,
       },
       history: [],
     });
