@@ -98,7 +98,7 @@ export function hazardRow(h, { can, expanded, onAction }) {
     el(
       'td',
       {},
-      el('span', { text: t(`hazard.kind.${h.kind}`, { defaultValue: h.kind }) }),
+      el('span', { class: 'hkind', text: t(`hazard.kind.${h.kind}`, { defaultValue: h.kind }) }),
       h.condition && h.state !== 'verified'
         ? el('span', { class: `cond cond-${h.condition}`, text: t(`console.hazards.condition.${h.condition}`) })
         : null,
@@ -147,7 +147,7 @@ export function historyRow(h) {
               el('td', {}, el('time', { datetime: line.at, text: formatDateTime(line.at, zone) })),
               el('td', { text: line.by }),
               el('td', { text: t(`hazard.historyAction.${line.action}`, { defaultValue: line.action }) }),
-              el('td', { class: 'note', text: line.note ?? '' }),
+              el('td', { class: 'hnote', text: line.note ?? '' }),
             ),
           ),
         ),

@@ -117,7 +117,10 @@ export class KpiPage {
       k = await api.kpis({ from: String(Math.round(from)), to: String(Math.round(to)), ...(site ? { site } : {}) });
       await this.learnUnits(k);
     } catch (err) {
-      this.onError?.(t('console.kpis.failed', { error: err.message }));
+      // 503: the daemon could not read the stored history (InfluxDB), not that it is busy.
+      this.onError?.(
+        err.code === 'unavailable' ? t('console.kpis.unavailable') : t('console.kpis.failed', { error: err.message }),
+      );
       return;
     }
     this.last = { k, zone };
