@@ -149,6 +149,9 @@ describe('console source', () => {
       `const label = '确认';`,
       `throw new ApiError(0, 'network', 'server unreachable');`,
       `throw new Error('Could not load the catalogue');`,
+      `cell.replaceChildren(badge, 'Overdue');`,
+      `el('button', { type: 'button', 'aria-label': 'Verify H-17', text: t('hazard.action.verify') });`,
+      `t(\`console.hazards.\${action}.title\`);`,
       `t('console.no.such.key');`,
       `t(\`nowhere.\${k}\`);`,
     ];
