@@ -307,6 +307,7 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
               for (const e of b.events) fn(e);
             }),
           onReading: (fn) => readings.subscribe(fn),
+          onHazards: (fn) => hazardsOut.subscribe(fn),
         },
         health: { readiness: () => ctx.readiness() },
         hazards: register,

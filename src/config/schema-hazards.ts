@@ -13,7 +13,11 @@ type DurationSchema = z.ZodType<number, unknown>;
 const DAY = 24 * 3600_000;
 
 export function hazardsSection(Duration: DurationSchema) {
-  const Severity = z.enum(HAZARD_SEVERITIES).describe('major (重大隐患: short deadline) or minor (一般隐患)');
+  const Severity = z
+    .enum(HAZARD_SEVERITIES)
+    .describe(
+      'major (严重隐患: short deadline) or minor (一般隐患: long deadline); not the legal 重大事故隐患 category',
+    );
   const rule = <T extends z.ZodRawShape>(shape: T, what: string) =>
     z
       .strictObject({ ...shape, severity: Severity })

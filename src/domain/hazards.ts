@@ -12,7 +12,10 @@ export type HazardRule = (typeof HAZARD_RULES)[number];
 export const HAZARD_KINDS = [...HAZARD_RULES, 'manual'] as const;
 export type HazardKind = (typeof HAZARD_KINDS)[number];
 
-/** 重大 / 一般: a major hazard gets a short deadline, a minor one a longer one. */
+/**
+ * 严重 / 一般 (major / minor): a major hazard gets a short deadline, a minor one a longer one. Not the
+ * legal 重大事故隐患 category, which the enterprise determines (see `hazard.severity._note` in the catalogues).
+ */
 export const HAZARD_SEVERITIES = ['major', 'minor'] as const;
 export type HazardSeverity = (typeof HAZARD_SEVERITIES)[number];
 

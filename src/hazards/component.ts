@@ -13,6 +13,7 @@ import type { HazardBatch } from '../domain/hazards.js';
 import type { SystemAlarms } from '../domain/ports.js';
 import type { SiteDef } from '../domain/sensor.js';
 import type { AlarmRecord } from '../domain/types.js';
+import { type Locale, translator } from '../i18n/index.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { HazardRegister } from './register.js';
@@ -38,6 +39,8 @@ export class HazardsComponent {
   readonly register: HazardRegister;
   private readonly store: RegisterStore;
   private timer: Timer | undefined;
+  /** The config's `locale`, live on reload: the language of the texts the register writes. */
+  private locale: Locale;
 
   constructor(private readonly deps: HazardsComponentDeps) {
     this.register = new HazardRegister(deps.config.main.hazards, {
@@ -45,8 +48,10 @@ export class HazardsComponent {
       logger: deps.logger,
       out: deps.out,
       sites: deps.sites,
+      locale: () => this.locale,
     });
     this.store = new RegisterStore(deps.stateDir, deps.logger);
+    this.locale = deps.config.main.locale;
   }
 
   async start(): Promise<void> {
@@ -61,7 +66,7 @@ export class HazardsComponent {
         'hazard-register',
         true,
         'high',
-        `The hazard register could not be read and was kept as ${aside}; gaswatch started with an empty one`,
+        translator(this.locale)('message.hazardRegisterUnreadable', { file: aside }),
       );
     }
     const restored = this.register.list().length;
@@ -79,6 +84,7 @@ export class HazardsComponent {
   }
 
   applyConfig(c: LoadedConfig): void {
+    this.locale = c.main.locale;
     this.register.applyConfig(c.main.hazards, c.sites);
   }
 

@@ -7,6 +7,7 @@
 import type { HazardsConfig } from '../config/schema-hazards.js';
 import { HAZARD_RULES, type HazardRule, REGISTER_ACTOR } from '../domain/hazards.js';
 import type { ResponsibleDef } from '../domain/sensor.js';
+import type { Translate } from '../i18n/index.js';
 import { getOrSet } from '../util/maps.js';
 import { step } from './machine.js';
 import { overdueStep, personAt } from './overdue.js';
@@ -31,6 +32,8 @@ export interface PassContext {
   after(key: string): number;
   open(tx: Tx, h: NewHazard): HazardEntry;
   chain(site: string): readonly ResponsibleDef[];
+  /** The language of the texts the pass writes (config `locale`). */
+  t: Translate;
 }
 
 export function runPass(ctx: PassContext, tx: Tx, now: number): void {
@@ -50,7 +53,7 @@ export function runPass(ctx: PassContext, tx: Tx, now: number): void {
   if (rules.calibration) reconcile('calibration', calibrationFindings(w.dueCalibrations(), now));
   // A rule turned off no longer watches its condition: say so, or its hazards could never be verified.
   for (const rule of HAZARD_RULES)
-    if (!rules[rule]) reconcileRule(ctx, tx, now, rule, [], byRule.get(rule) ?? [], text.ruleOffNote(rule));
+    if (!rules[rule]) reconcileRule(ctx, tx, now, rule, [], byRule.get(rule) ?? [], text.ruleOffNote(ctx.t, rule));
   for (const e of ctx.entries.values()) if (e.record.state === 'open') overdue(ctx, tx, e, now);
 }
 
@@ -61,7 +64,7 @@ function reconcileRule(
   rule: HazardRule,
   findings: Finding[],
   live: readonly HazardEntry[],
-  clearedNote = text.conditionClearedNote(),
+  clearedNote = text.conditionClearedNote(ctx.t),
 ): void {
   const severity = ctx.cfg.rules[rule]?.severity ?? 'major';
   const found = new Set<string>();
@@ -74,11 +77,11 @@ function reconcileRule(
         sensor: f.sensor,
         kind: rule,
         severity,
-        description: f.describe(),
+        description: f.describe(ctx.t),
         key: f.key,
         alarm: f.alarm,
         by: REGISTER_ACTOR,
-        note: text.openedByRuleNote(rule),
+        note: text.openedByRuleNote(ctx.t, rule),
       });
       continue;
     }
@@ -91,10 +94,10 @@ function reconcileRule(
     if (res.ok && res.event === 'hazard_reopened') {
       e.record.state = res.next;
       e.rectifiedBy = e.rectifiedAt = null;
-      const note = text.reopenedByConditionNote();
+      const note = text.reopenedByConditionNote(ctx.t);
       line(tx, e, now, REGISTER_ACTOR, 'reopened', note);
       emit(tx, 'hazard_reopened', e, now, REGISTER_ACTOR, note, ownerIn(ctx.chain(e.record.site), e.record.owner));
-    } else line(tx, e, now, REGISTER_ACTOR, 'condition_returned', text.conditionReturnedNote());
+    } else line(tx, e, now, REGISTER_ACTOR, 'condition_returned', text.conditionReturnedNote(ctx.t));
   }
   for (const e of live)
     if (e.record.condition === 'present' && !found.has(e.key as string)) {
@@ -119,11 +122,11 @@ function overdue(ctx: PassContext, tx: Tx, e: HazardEntry, now: number): void {
   e.slot = s.slot;
   if (s.kind === 'overdue') {
     r.overdue = true;
-    const note = text.overdueNote(r.deadline, to?.name ?? null);
+    const note = text.overdueNote(ctx.t, r.deadline, to?.name ?? null);
     line(tx, e, now, REGISTER_ACTOR, 'overdue', note);
     emit(tx, 'hazard_overdue', e, now, REGISTER_ACTOR, note, to);
   } else if (to) {
-    const note = text.escalatedNote(to.name, to.step, to.of, now - s.since);
+    const note = text.escalatedNote(ctx.t, to.name, to.step, to.of, now - s.since);
     line(tx, e, now, REGISTER_ACTOR, 'escalated', note);
     emit(tx, 'hazard_overdue', e, now, REGISTER_ACTOR, note, to);
   }

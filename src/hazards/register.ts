@@ -13,6 +13,7 @@ import type { HazardsConfig } from '../config/schema-hazards.js';
 import type { HazardBatch, HazardCommandResult, HazardRecord, HazardSeverity, HazardState } from '../domain/hazards.js';
 import type { SiteDef } from '../domain/sensor.js';
 import type { AlarmBatch, Reading } from '../domain/types.js';
+import { DEFAULT_LOCALE, type Locale, translator } from '../i18n/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { type HazardInput, step } from './machine.js';
@@ -39,6 +40,8 @@ export interface RegisterDeps {
   /** The register's one output; returns the promise of the durable subscribers (the disk). */
   out: (batch: HazardBatch) => Promise<void> | undefined;
   sites: () => ReadonlyMap<string, SiteDef>;
+  /** Language of the descriptions and notes the register writes (config `locale`, read at each pass). */
+  locale?: () => Locale;
 }
 
 export interface ManualHazard {
@@ -102,6 +105,7 @@ export class HazardRegister {
       after: (key) => this.after(key),
       open: (tx, o) => this.open(tx, now, o),
       chain: (site) => this.deps.sites().get(site)?.responsible ?? [],
+      t: translator(this.deps.locale?.() ?? DEFAULT_LOCALE),
     };
     const save = this.watch.dirty;
     this.watch.dirty = false;

@@ -17,6 +17,7 @@
  */
 import type { HazardRule } from '../domain/hazards.js';
 import type { AlarmState } from '../domain/types.js';
+import type { Translate } from '../i18n/index.js';
 import * as text from './texts.js';
 
 export interface Finding {
@@ -26,8 +27,8 @@ export interface Finding {
   sensor: string;
   /** The alarm it is about, for the alarm rules. */
   alarm: string | null;
-  /** The hazard's description; only asked for when a hazard is opened (a pass finds the same ones again and again). */
-  describe(): string;
+  /** The hazard's description in `t`'s language; only asked for when a hazard is opened (a pass finds the same ones again and again). */
+  describe(t: Translate): string;
 }
 
 /** What the register keeps of a standing alarm (from the alarm stream). */
@@ -86,7 +87,7 @@ export function staleFindings(standing: Iterable<StandingAlarm>, rule: { for: nu
       site: a.site,
       sensor: a.sensor,
       alarm: a.id,
-      describe: () => text.staleDescription(a.site, a.sensor, a.raisedAt, rule.for),
+      describe: (t) => text.staleDescription(t, a.site, a.sensor, a.raisedAt, rule.for),
     });
   }
   return out;
@@ -112,7 +113,7 @@ export function standingFindings(
     site: a.site,
     sensor: a.sensor,
     alarm: a.id,
-    describe: () => text.standingDescription(a.id, a.raisedAt, rule.for),
+    describe: (t) => text.standingDescription(t, a.id, a.raisedAt, rule.for),
   }));
 }
 
@@ -140,10 +141,10 @@ export function countFindings(
     site: c.site,
     sensor: c.sensor,
     alarm,
-    describe: () =>
+    describe: (t: Translate) =>
       rule === 'chattering'
-        ? text.chatteringDescription(alarm, n, cfg.per)
-        : text.shelvedDescription(alarm, n, cfg.per),
+        ? text.chatteringDescription(t, alarm, n, cfg.per)
+        : text.shelvedDescription(t, alarm, n, cfg.per),
   }));
 }
 
@@ -161,7 +162,7 @@ export function driftFindings(
       site: d.site,
       sensor: d.sensor,
       alarm: null,
-      describe: () => text.driftDescription(d.site, d.sensor, d.value, cfg.unit, cfg.above, d.since),
+      describe: (t) => text.driftDescription(t, d.site, d.sensor, d.value, cfg.unit, cfg.above, d.since),
     });
   }
   return out;
@@ -178,7 +179,7 @@ export function calibrationFindings(due: readonly Calibrated[], now: number): Fi
       site: c.site,
       sensor: c.sensor,
       alarm: null,
-      describe: () => text.calibrationDescription(c.site, c.sensor, c.calibratedAt, c.dueAt),
+      describe: (t) => text.calibrationDescription(t, c.site, c.sensor, c.calibratedAt, c.dueAt),
     });
   }
   return out;

@@ -1,52 +1,51 @@
 /**
  * Every text the register writes into a hazard record — descriptions of what a rule found, and the
- * notes of its own history lines — one function per text, in English, so that they can move into
- * the message catalogues (`locale`) as they are. Times are ISO-8601: a record is read in many zones.
+ * notes of its own history lines — in the configured `locale` (SPEC §8), from the shared
+ * catalogues (`hazard.describe.*`, `hazard.note.*`). Like an alarm record's `message`, a text is
+ * written once, when the line is made, and kept as written. Times are ISO-8601: a record is read
+ * in many zones.
+ *
+ * Each language picks what it shows of a rule: English its config id (`stale`), Chinese its name
+ * (数据中断…); both are passed (`ruleId`, `rule`).
  */
+import type { HazardRule } from '../domain/hazards.js';
+import type { Translate } from '../i18n/index.js';
 
-/** "45 s", "12 min", "3 h 5 min", "7 d", "2 d 4 h". */
-export function span(ms: number): string {
+/** "45 s", "12 min", "3 h 5 min", "7 d", "2 d 4 h" — or "45 秒", "3 小时 5 分钟", "2 天 4 小时". */
+export function span(t: Translate, ms: number): string {
   const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
+  if (s < 60) return t('duration.seconds', { count: s });
   const min = Math.round(ms / 60_000);
-  if (min < 60) return `${min} min`;
+  if (min < 60) return t('duration.minutes', { count: min });
   const h = Math.floor(min / 60);
-  if (h < 48) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
+  if (h < 48)
+    return min % 60 ? t('duration.hoursMinutes', { hours: h, minutes: min % 60 }) : t('duration.hours', { count: h });
   const d = Math.floor(h / 24);
-  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+  return h % 24 ? t('duration.daysHours', { days: d, hours: h % 24 }) : t('duration.days', { count: d });
 }
 
 const iso = (t: number) => new Date(t).toISOString();
+const day = (t: number) => iso(t).slice(0, 10);
+const rule = (t: Translate, r: HazardRule) => ({ ruleId: r, rule: t(`hazard.kind.${r}`) });
 
-export function staleDescription(site: string, sensor: string, since: number, forMs: number): string {
-  return (
-    `${site}/${sensor} has sent no valid reading for long: its stale alarm has stood since ${iso(since)} ` +
-    `(rule: stale for ${span(forMs)}). The area it watches is unmonitored until it is repaired.`
-  );
+export function staleDescription(t: Translate, site: string, sensor: string, since: number, forMs: number): string {
+  return t('hazard.describe.stale', { subject: `${site}/${sensor}`, since: iso(since), for: span(t, forMs) });
 }
 
-export function standingDescription(alarm: string, since: number, forMs: number): string {
-  return (
-    `Alarm ${alarm} has stood since ${iso(since)} (rule: standing for ${span(forMs)}). A standing alarm ` +
-    `hides the next one: resolve its cause, or fix its setpoint.`
-  );
+export function standingDescription(t: Translate, alarm: string, since: number, forMs: number): string {
+  return t('hazard.describe.standing', { alarm, since: iso(since), for: span(t, forMs) });
 }
 
-export function chatteringDescription(alarm: string, count: number, per: number): string {
-  return (
-    `Alarm ${alarm} was raised ${count} times within ${span(per)} (rule: chattering). Check its setpoint, ` +
-    `deadband and delays, and the detector itself.`
-  );
+export function chatteringDescription(t: Translate, alarm: string, count: number, per: number): string {
+  return t('hazard.describe.chattering', { alarm, count, per: span(t, per) });
 }
 
-export function shelvedDescription(alarm: string, count: number, per: number): string {
-  return (
-    `Alarm ${alarm} was shelved ${count} times within ${span(per)} (rule: shelved). A nuisance alarm is ` +
-    `being hidden instead of fixed.`
-  );
+export function shelvedDescription(t: Translate, alarm: string, count: number, per: number): string {
+  return t('hazard.describe.shelved', { alarm, count, per: span(t, per) });
 }
 
 export function driftDescription(
+  t: Translate,
   site: string,
   sensor: string,
   value: number,
@@ -54,44 +53,49 @@ export function driftDescription(
   above: number,
   since: number,
 ): string {
-  return (
-    `${site}/${sensor} has read at or above ${above} ${unit} since ${iso(since)} without an alarm ` +
-    `(last ${Number(value.toPrecision(4))} ${unit}; rule: drift). Zero drift or a small leak: check with a ` +
-    `portable detector and recalibrate.`
-  );
+  return t('hazard.describe.drift', {
+    subject: `${site}/${sensor}`,
+    above,
+    unit,
+    since: iso(since),
+    value: Number(value.toPrecision(4)),
+  });
 }
 
-export function calibrationDescription(site: string, sensor: string, calibratedAt: number, dueAt: number): string {
-  return (
-    `${site}/${sensor} was due for calibration on ${iso(dueAt).slice(0, 10)} (last calibrated ` +
-    `${iso(calibratedAt).slice(0, 10)}; rule: calibration). Calibrate it and update calibratedAt in its site file.`
-  );
+export function calibrationDescription(
+  t: Translate,
+  site: string,
+  sensor: string,
+  calibratedAt: number,
+  dueAt: number,
+): string {
+  return t('hazard.describe.calibration', { subject: `${site}/${sensor}`, due: day(dueAt), at: day(calibratedAt) });
 }
 
-export function conditionClearedNote(): string {
-  return 'the condition went away by itself; the hazard stays open until it is rectified and verified';
+export function conditionClearedNote(t: Translate): string {
+  return t('hazard.note.conditionCleared');
 }
 
-export function ruleOffNote(rule: string): string {
-  return `the ${rule} rule was turned off: its condition is no longer watched; the hazard stays open until it is rectified and verified`;
+export function ruleOffNote(t: Translate, r: HazardRule): string {
+  return t('hazard.note.ruleOff', rule(t, r));
 }
 
-export function conditionReturnedNote(): string {
-  return 'the condition is present again';
+export function conditionReturnedNote(t: Translate): string {
+  return t('hazard.note.conditionReturned');
 }
 
-export function reopenedByConditionNote(): string {
-  return 'the condition came back after rectification: the fix did not hold';
+export function reopenedByConditionNote(t: Translate): string {
+  return t('hazard.note.reopenedByCondition');
 }
 
-export function overdueNote(deadline: string, to: string | null): string {
-  return `not rectified by its deadline ${deadline}${to ? `; sent to ${to}` : ''}`;
+export function overdueNote(t: Translate, deadline: string, to: string | null): string {
+  return to ? t('hazard.note.overdueTo', { deadline, to }) : t('hazard.note.overdue', { deadline });
 }
 
-export function escalatedNote(to: string, step: number, of: number, overdueFor: number): string {
-  return `still open ${span(overdueFor)} after its deadline; sent to ${to} (${step + 1}/${of} of the chain)`;
+export function escalatedNote(t: Translate, to: string, step: number, of: number, overdueFor: number): string {
+  return t('hazard.note.escalated', { to, step: step + 1, of, overdueFor: span(t, overdueFor) });
 }
 
-export function openedByRuleNote(rule: string): string {
-  return `registered by the ${rule} rule`;
+export function openedByRuleNote(t: Translate, r: HazardRule): string {
+  return t('hazard.note.openedByRule', rule(t, r));
 }

@@ -2,7 +2,7 @@
  * What the HTTP room needs from the rest of the daemon. The composition root (src/app.ts) passes
  * implementations; the HTTP code knows nothing of MQTT or InfluxDB.
  */
-import type { HazardCommandResult, HazardRecord, HazardSeverity, HazardState } from '../domain/hazards.js';
+import type { HazardBatch, HazardCommandResult, HazardRecord, HazardSeverity, HazardState } from '../domain/hazards.js';
 import type { AlarmEvent, AlarmRecord, AlarmState, CommandResult, Reading, SensorSnapshot } from '../domain/types.js';
 
 export type { CommandResult, SensorSnapshot };
@@ -35,6 +35,8 @@ export interface SensorsApi {
 export interface LiveFeed {
   onAlarmEvent(fn: (e: AlarmEvent) => void): () => void;
   onReading(fn: (r: Reading) => void): () => void;
+  /** What leaves the hazard register (SPEC §11); absent when the daemon has no register. */
+  onHazards?(fn: (batch: HazardBatch) => void): () => void;
 }
 
 export interface HealthApi {

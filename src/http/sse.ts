@@ -1,7 +1,10 @@
 /**
  * Server-Sent Events for the console (`GET /api/events`).
  *
- * Alarm events go to every client at once: they are few and each one matters. Readings are
+ * Alarm events go to every client at once: they are few and each one matters; so do the hazard
+ * register's changed records (`event: hazards`, SPEC §11), or — when one transaction changed more
+ * than `MAX_HAZARDS_PER_MESSAGE` of them (a calibration rule turned on over a whole fleet) — a
+ * `{"resync":true}` that sends the console back to `GET /api/hazards`. Readings are
  * coalesced: at 100k sensors no browser can take every reading, so only the latest value per
  * sensor is kept and sent at most once per `readingsIntervalMs`, and a client may ask for the
  * readings of some sites only. Each message is serialised once per flush, not once per client.
@@ -11,6 +14,7 @@
  * re-reads /api/alarms on every (re)connect, so nothing is lost but time.
  */
 import type { ServerResponse } from 'node:http';
+import type { HazardBatch } from '../domain/hazards.js';
 import type { AlarmEvent, Reading } from '../domain/types.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
@@ -29,6 +33,9 @@ interface Client {
   /** Checked at each heartbeat: false once the session behind the stream has ended. */
   stillAllowed: () => boolean;
 }
+
+/** Records per `hazards` message at most; a bigger batch is announced as a resync instead. */
+export const MAX_HAZARDS_PER_MESSAGE = 200;
 
 type WireReading = Pick<Reading, 'site' | 'sensor' | 'value' | 'ts' | 'unit' | 'status' | 'configured'>;
 
@@ -61,6 +68,7 @@ export class EventStream {
       this.live.onAlarmEvent((e) => this.broadcastAlarm(e)),
       this.live.onReading((r) => this.queueReading(r)),
     );
+    if (this.live.onHazards) this.unsubscribe.push(this.live.onHazards((b) => this.broadcastHazards(b)));
     this.timers.push(
       this.clock.setInterval(() => this.flushReadings(), this.readingsIntervalMs),
       this.clock.setInterval(() => this.heartbeat(), this.heartbeatMs),
@@ -130,6 +138,14 @@ export class EventStream {
   private broadcastAlarm(e: AlarmEvent): void {
     if (this.clients.size === 0) return;
     const msg = `id: ${++this.seq}\nevent: alarm\ndata: ${JSON.stringify(e)}\n\n`;
+    for (const c of this.clients) this.send(c, msg);
+  }
+
+  private broadcastHazards(b: HazardBatch): void {
+    if (this.clients.size === 0 || b.changed.length === 0) return;
+    const data =
+      b.changed.length > MAX_HAZARDS_PER_MESSAGE ? '{"resync":true}' : JSON.stringify({ changed: b.changed });
+    const msg = `id: ${++this.seq}\nevent: hazards\ndata: ${data}\n\n`;
     for (const c of this.clients) this.send(c, msg);
   }
 

@@ -1,10 +1,12 @@
 /**
  * The daily report's part about hidden hazards and alarm-system health (SPEC §11): per site the
  * hazards still open or waiting for verification, overdue ones first; for the whole report the
- * day's KPIs beside their EEMUA 191 / ISA-18.2 targets. Each text is one function, in English, so
- * that it can move into the message catalogues (`locale`) as it is.
+ * day's KPIs beside their EEMUA 191 / ISA-18.2 targets. Each text is one function, in the report's
+ * language (`locale`, or the channel's), from the shared catalogues (`report.hazards.*`, `report.kpi.*`).
  */
 import type { HazardRecord } from '../domain/hazards.js';
+import type { Translate } from '../i18n/index.js';
+import { hazardWhat } from './hazard-message.js';
 
 /** The KPI figures the report shows (kpis/compute.ts gives them; only their shape is needed here). */
 export interface ReportKpis {
@@ -50,29 +52,43 @@ export function siteHazards(list: readonly HazardRecord[], site: string): SiteHa
   };
 }
 
-export function hazardCountsLine(h: SiteHazards): string {
-  return `Hidden hazards: ${h.open} open (${h.overdue} overdue), ${h.rectified} waiting for verification`;
+export function hazardCountsLine(t: Translate, h: SiteHazards): string {
+  return t('report.hazards.counts', { open: h.open, overdue: h.overdue, rectified: h.rectified });
 }
 
-export function hazardItem(i: SiteHazards['items'][number], time: (iso: string) => string): string {
-  const what = `${i.id}${i.sensor ? ` ${i.sensor}` : ''} ${i.kind}`;
-  const when = i.overdue ? `OVERDUE since ${time(i.deadline)}` : `due ${time(i.deadline)}`;
-  return `[${i.severity}] ${what}, ${i.state}, owner ${i.owner ?? '—'}, ${when}`;
+export function hazardItem(t: Translate, i: SiteHazards['items'][number], time: (iso: string) => string): string {
+  return t('report.hazards.item', {
+    severity: t(`report.hazards.severity.${i.severity}`),
+    what: hazardWhat(t, i),
+    state: t(`report.hazards.state.${i.state}`),
+    owner: i.owner ?? '—',
+    when: t(i.overdue ? 'report.hazards.overdueSince' : 'report.hazards.due', { deadline: time(i.deadline) }),
+  });
 }
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
 
-export function kpiLines(k: ReportKpis): string[] {
-  const bands = k.priorities.bands.map((b) => `${b.band} ${pct(b.share)} (guidance ${pct(b.guidance)})`).join(', ');
+export function kpiLines(t: Translate, k: ReportKpis): string[] {
+  const sep = t('list.separator');
+  const bands = k.priorities.bands
+    .map((b) =>
+      t('report.kpi.band', { band: t(`report.kpi.bands.${b.band}`), share: pct(b.share), guidance: pct(b.guidance) }),
+    )
+    .join(sep);
   const top = k.top
     .slice(0, 3)
-    .map((t) => `${t.id} ×${t.raised}`)
-    .join(', ');
+    .map((x) => t('report.kpi.topItem', { id: x.id, count: x.raised }))
+    .join(sep);
   return [
-    `Alarm system (EEMUA 191): ${k.raised} alarms, ${Math.round(k.per10min.mean * 100) / 100} per 10 minutes on ` +
-      `average (peak ${k.per10min.peak}); in flood ${pct(k.flood.share)} of the time; ${k.standing.count} standing ` +
-      `over 24 h; ${k.chattering.count} chattering.`,
-    ...(k.raised ? [`Priorities: ${bands}.`] : []),
-    ...(top ? [`Most frequent: ${top}.`] : []),
+    t('report.kpi.summary', {
+      raised: k.raised,
+      mean: Math.round(k.per10min.mean * 100) / 100,
+      peak: k.per10min.peak,
+      flood: pct(k.flood.share),
+      standing: k.standing.count,
+      chattering: k.chattering.count,
+    }),
+    ...(k.raised ? [t('report.kpi.priorities', { list: bands })] : []),
+    ...(top ? [t('report.kpi.top', { list: top })] : []),
   ];
 }

@@ -186,7 +186,7 @@ export function reportNotification(
     md.push(`**${h}**\n${items.map((i) => `- ${i}`).join('\n')}`);
   };
   const sep = tr('list.separator');
-  if (report.kpis) for (const line of kpiLines(report.kpis)) para(line);
+  if (report.kpis) for (const line of kpiLines(tr, report.kpis)) para(line);
   for (const s of report.sites) {
     if (isQuiet(s)) continue;
     const name = s.name === s.site ? s.site : tr('report.siteNamed', { name: s.name, id: s.site });
@@ -237,10 +237,11 @@ export function reportNotification(
       ),
     );
     if (s.hazards?.items.length) {
-      para(`  ${hazardCountsLine(s.hazards)}`, hazardCountsLine(s.hazards));
+      const counts = hazardCountsLine(tr, s.hazards);
+      para(`  ${counts}`, counts);
       list(
-        'Hidden hazards',
-        s.hazards.items.map((i) => hazardItem(i, t)),
+        tr('report.hazards.head'),
+        s.hazards.items.map((i) => hazardItem(tr, i, t)),
       );
     }
   }

@@ -45,6 +45,25 @@ describe('the hazard register', () => {
     expect(rig.register.list().map((r) => r.id)).toEqual(['zjk-depot/H-1', 'zjk-depot/H-2']);
   });
 
+  it('writes its descriptions and notes in the configured locale (zh-CN)', () => {
+    const rig = hazardRig(STALE, { locale: 'zh-CN' });
+    rig.advance(MIN + H + 1000);
+    const h = rig.events('hazard_opened')[0]?.hazard;
+    expect(h?.description).toMatch(
+      /^zjk-depot\/GD-12 长时间无有效读数：其数据中断报警自 \S+ 起一直存在（规则：数据中断超过 1 小时）。/,
+    );
+    expect(h?.history[0]?.note).toBe('由“传感器长时间无数据”规则登记');
+    rig.read('GD-12', 0); // heard once, then silent again
+    rig.advance(DAY, { step: 10 * MIN });
+    const h1 = rig.register.list().find((r) => r.id === 'zjk-depot/H-1');
+    expect(h1?.history.map((l) => l.note)).toEqual([
+      '由“传感器长时间无数据”规则登记',
+      '隐患条件已自行消失；隐患不会自动销号，须整改并经验收后销号',
+      '隐患条件再次出现',
+      `未在整改期限 ${h1?.deadline} 前完成整改；已通知 Zhao Min`,
+    ]);
+  });
+
   it('a condition that goes away by itself is recorded, and the hazard stays open until two people close it', async () => {
     const rig = hazardRig(STALE);
     rig.advance(MIN + H + 1000);

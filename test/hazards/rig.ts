@@ -10,6 +10,7 @@ import type { HazardBatch, HazardEvent } from '../../src/domain/hazards.js';
 import type { SiteDef } from '../../src/domain/sensor.js';
 import type { Reading } from '../../src/domain/types.js';
 import { HazardRegister, type RegisterDoc } from '../../src/hazards/register.js';
+import type { Locale } from '../../src/i18n/index.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { GAS_PROFILES, sitesFrom } from '../helpers/engine.js';
@@ -60,6 +61,8 @@ export function hazardRig(
     restore?: { register: RegisterDoc; alarms: AlarmEngine };
     clock?: ManualClock;
     startupGrace?: number;
+    /** The daemon's `locale`: the language of the descriptions and notes the register writes. */
+    locale?: Locale;
   } = {},
 ): HazardRig {
   const clock = opts.clock ?? new ManualClock();
@@ -71,6 +74,7 @@ export function hazardRig(
     clock,
     logger: silentLogger(),
     sites: () => sites,
+    locale: () => opts.locale ?? 'en',
     out: (b) => {
       batches.push(b);
       saved = JSON.parse(JSON.stringify(register.snapshot()));

@@ -13,6 +13,7 @@ import {
   staleFindings,
   standingFindings,
 } from '../../src/hazards/rules.js';
+import { translator } from '../../src/i18n/index.js';
 import { DAY, H, type HazardRig, hazardRig, MIN, SITE } from './rig.js';
 
 const T = Date.parse('2026-11-28T08:00:00Z');
@@ -68,8 +69,12 @@ describe('rule findings (pure)', () => {
     expect(countFindings('chattering', counted, { count: 3, per: H }, T + 10 * MIN, () => T)).toHaveLength(0);
     const shelved = countFindings('shelved', counted, { count: 3, per: 7 * DAY }, T + DAY, none);
     expect(shelved[0]).toMatchObject({ key: 'shelved:zjk-depot/GD-12', alarm: 'zjk-depot/GD-12/hi' });
-    expect(shelved[0]?.describe()).toBe(
+    expect(shelved[0]?.describe(translator('en'))).toBe(
       'Alarm zjk-depot/GD-12/hi was shelved 3 times within 7 d (rule: shelved). A nuisance alarm is being hidden instead of fixed.',
+    );
+    // In the daemon's locale (SPEC §8), from the same catalogue as the console.
+    expect(shelved[0]?.describe(translator('zh-CN'))).toBe(
+      '报警 zjk-depot/GD-12/hi 在 7 天内被搁置 3 次（规则：频繁搁置）。这是在掩盖误报警，而不是消除它。',
     );
   });
 
@@ -87,8 +92,11 @@ describe('rule findings (pure)', () => {
       { key: 'calibration:s/b', site: 's', sensor: 'b', calibratedAt: T - 10 * DAY, dueAt: T + 170 * DAY },
     ];
     expect(calibrationFindings(due, T).map((f) => f.sensor)).toEqual(['a']);
-    expect(calibrationFindings(due, T)[0]?.describe()).toBe(
+    expect(calibrationFindings(due, T)[0]?.describe(translator('en'))).toBe(
       's/a was due for calibration on 2026-11-08 (last calibrated 2026-05-12; rule: calibration). Calibrate it and update calibratedAt in its site file.',
+    );
+    expect(calibrationFindings(due, T)[0]?.describe(translator('zh-CN'))).toBe(
+      's/a 应于 2026-11-08 标定（上次标定 2026-05-12；规则：标定过期）。请完成标定，并更新其场站文件中的 calibratedAt。',
     );
   });
 });

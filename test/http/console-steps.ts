@@ -41,7 +41,10 @@ export function watchErrors(page: Page): string[] {
 
 export async function logIn(page: Page, name: string, password: string): Promise<void> {
   const dialog = page.getByRole('dialog', { name: 'Log in' });
-  if (!(await dialog.isVisible())) await page.getByRole('button', { name: 'Log in' }).click();
+  // Once the console knows whether a login is needed it has opened the dialog itself (in the same
+  // task that leaves "connecting"); only then is the header's button the way in.
+  await page.locator('#link:not([data-state="connecting"])').waitFor();
+  if (!(await dialog.isVisible())) await page.locator('.topbar').getByRole('button', { name: 'Log in' }).click();
   await dialog.getByLabel('Name').fill(name);
   await dialog.getByLabel('Password').fill(password);
   await dialog.getByRole('button', { name: 'Log in' }).click();

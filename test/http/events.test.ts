@@ -4,6 +4,9 @@
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HazardBatch, HazardRecord } from '../../src/domain/hazards.js';
+import { MAX_HAZARDS_PER_MESSAGE } from '../../src/http/sse.js';
+import { H, hazardRig, MIN } from '../hazards/rig.js';
 import { waitFor } from '../helpers/wait.js';
 import { bearer, type Harness, login, makeHarness, PASSWORDS, TOKENS } from './harness.js';
 
@@ -114,6 +117,26 @@ describe('GET /api/events', () => {
     await waitFor(() => all.of('readings').length === 2, { message: 'second flush' });
     expect(depot.of('readings')).toHaveLength(1);
     expect(none.of('readings')).toEqual([]);
+  });
+
+  it('sends the hazard register’s changed records, and a resync for a huge batch', async () => {
+    const c = await open('?readings=false');
+    const rig = hazardRig({ rules: { stale: { for: '1h', severity: 'major' } } });
+    rig.advance(MIN + H + 1000);
+    const batch = rig.batches.find((b) => b.events.length > 0) as HazardBatch;
+    h.plant.live.emitHazards(batch);
+    await waitFor(() => c.of('hazards').length === 1, { message: 'hazards event' });
+    expect(c.of('hazards')[0]).toEqual({ changed: batch.changed });
+    expect(batch.changed.map((r) => r.id)).toEqual(['zjk-depot/H-1', 'zjk-depot/H-2']);
+    // A transaction that changed more records than one message should carry: the console re-reads.
+    const many = Array.from({ length: MAX_HAZARDS_PER_MESSAGE + 1 }, (_, i) => ({
+      ...(batch.changed[0] as HazardRecord),
+      id: `zjk-depot/H-${i + 1}`,
+    }));
+    h.plant.live.emitHazards({ events: [], changed: many });
+    h.plant.live.emitHazards({ events: [], changed: [] }); // a save-only batch sends nothing
+    await waitFor(() => c.of('hazards').length === 2, { message: 'resync event' });
+    expect(c.of('hazards')[1]).toEqual({ resync: true });
   });
 
   it('sends heartbeats on the server clock', async () => {

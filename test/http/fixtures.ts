@@ -4,6 +4,7 @@
  * API and console tests exercise real behaviour. `FakePlant` turns readings into hi/hihi alarms
  * the way a simulator's leak would reach the real daemon.
  */
+import type { HazardBatch } from '../../src/domain/hazards.js';
 import type {
   AlarmEvent,
   AlarmEventType,
@@ -28,6 +29,7 @@ import type { Clock } from '../../src/util/clock.js';
 export class MemoryLiveFeed implements LiveFeed {
   private alarmFns = new Set<(e: AlarmEvent) => void>();
   private readingFns = new Set<(r: Reading) => void>();
+  private hazardFns = new Set<(b: HazardBatch) => void>();
   onAlarmEvent(fn: (e: AlarmEvent) => void) {
     this.alarmFns.add(fn);
     return () => void this.alarmFns.delete(fn);
@@ -35,6 +37,14 @@ export class MemoryLiveFeed implements LiveFeed {
   onReading(fn: (r: Reading) => void) {
     this.readingFns.add(fn);
     return () => void this.readingFns.delete(fn);
+  }
+  onHazards(fn: (b: HazardBatch) => void) {
+    this.hazardFns.add(fn);
+    return () => void this.hazardFns.delete(fn);
+  }
+  /** What a hazard register hands its output (the daemon wires the register's stream here). */
+  emitHazards(b: HazardBatch): void {
+    for (const fn of this.hazardFns) fn(b);
   }
   emitAlarm(e: AlarmEvent): void {
     for (const fn of this.alarmFns) fn(e);
@@ -203,7 +213,19 @@ export class MemorySensors implements SensorsApi {
   site?: (id: string) => SiteInfo;
   constructor(private readonly clock: Clock) {}
 
-  define(site: string, sensor: string, d: { kind: SensorKind; unit: string; asset?: string; name?: string }): void {
+  define(
+    site: string,
+    sensor: string,
+    d: {
+      kind: SensorKind;
+      unit: string;
+      asset?: string;
+      name?: string;
+      /** ISO dates, as the sensor view computes them from the site file. */
+      calibratedAt?: string;
+      calibrationDue?: string;
+    },
+  ): void {
     this.entries.set(`${site}/${sensor}`, {
       snap: {
         site,
@@ -216,6 +238,8 @@ export class MemorySensors implements SensorsApi {
         ts: null,
         status: 'stale',
         configured: true,
+        calibratedAt: d.calibratedAt ?? null,
+        calibrationDue: d.calibrationDue ?? null,
       },
       history: [],
     });

@@ -1,13 +1,19 @@
 /**
  * A gaswatch HTTP server over the in-memory fixtures, with a manual clock and known operators.
  * Tests log in through the real endpoints; the returned helpers only carry cookies and tokens.
+ * As in the daemon, a real hazard register (no rules: hazards are registered by hand) feeds the
+ * event stream, and the real KPI service reads the fixtures' journal.
  */
 import type { LightMyRequestResponse } from 'fastify';
+import { HazardRegister } from '../../src/hazards/register.js';
 import { hashPassword, type OperatorConfig } from '../../src/http/auth.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { createHttpServer, type HttpServer, type HttpServerDeps } from '../../src/http/server.js';
+import { KpiService } from '../../src/kpis/service.js';
 import { type Clock, ManualClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { hazardsConfig } from '../hazards/rig.js';
+import { GAS_PROFILES, sitesFrom } from '../helpers/engine.js';
 import { FakePlant } from './fixtures.js';
 
 /** Cheap scrypt for tests; the format and code path are those of production hashes. */
@@ -35,9 +41,33 @@ export function seedPlant(plant: FakePlant): void {
   plant.sensors.define('zjk-depot', 'PT-101', { kind: 'pressure', unit: 'MPa', asset: 'tank-1' });
 }
 
+/** The plant's sites as site files would declare them, with a responsibility chain (owners of hazards). */
+export function plantSites() {
+  const gas = (id: string) => ({ id, kind: 'gas', gas: 'methane', unit: '%LEL', profile: 'combustible-gas' });
+  const chain = [
+    { name: 'Li Wei', role: 'shift operator', escalateAfter: '5m' },
+    { name: 'Zhao Min', role: 'site safety officer', escalateAfter: '15m' },
+  ];
+  return sitesFrom(GAS_PROFILES, [
+    {
+      id: 'zjk-depot',
+      type: 'storage',
+      responsible: chain,
+      sensors: [
+        gas('GD-12'),
+        gas('GD-13'),
+        gas('GD-14'),
+        { id: 'PT-101', kind: 'pressure', unit: 'MPa', profile: 'pressure' },
+      ],
+    },
+    { id: 'bj-station-3', type: 'station', responsible: chain, sensors: [gas('GD-01')] },
+  ]);
+}
+
 export interface Harness {
   server: HttpServer;
   plant: FakePlant;
+  hazards: HazardRegister;
   clock: ManualClock;
   metrics: ReturnType<typeof createMetrics>;
   operators: OperatorConfig[];
@@ -51,6 +81,23 @@ export async function makeHarness(
   seedPlant(plant);
   const metrics = createMetrics({ defaultMetrics: false });
   const operators = await testOperators();
+  const sites = plantSites();
+  const hazards = new HazardRegister(hazardsConfig({}), {
+    clock,
+    logger: silentLogger(),
+    sites: () => sites,
+    out: (b) => {
+      plant.live.emitHazards(b);
+      return Promise.resolve();
+    },
+  });
+  hazards.applyConfig(hazardsConfig({}), sites);
+  const kpis = new KpiService({
+    journal: () => plant.alarms.history({ limit: Number.POSITIVE_INFINITY }),
+    standing: () => plant.alarms.list(),
+    stored: undefined,
+    now: () => clock.now(),
+  });
   const server = createHttpServer({
     listen: opts.listen ?? '127.0.0.1:0',
     alarms: plant.alarms,
@@ -62,9 +109,11 @@ export async function makeHarness(
     anonymousViewer: opts.anonymousViewer ?? false,
     logger: silentLogger(),
     clock,
+    hazards,
+    kpis,
     ...opts.extra,
   });
-  return { server, plant, clock, metrics, operators };
+  return { server, plant, hazards, clock, metrics, operators };
 }
 
 export interface Session {

@@ -28,11 +28,16 @@ const vars = (s: string) => new Set([...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map(
 
 /**
  * Keys whose code passes more than English shows, so that each language picks: English robot
- * titles show ids, Chinese the names as written (src/notify/message.ts).
+ * titles show ids, Chinese the names as written (src/notify/message.ts); hazard texts the rule's
+ * config id or its name (src/hazards/texts.ts, src/notify/hazard-message.ts).
  */
 const PICKS: Record<string, string[]> = {
   'notify.whatSensor': ['site', 'siteId', 'sensor', 'condition', 'conditionId'],
   'notify.whatSite': ['site', 'siteId', 'sensor', 'condition', 'conditionId'],
+  'hazard.what.sensor': ['kind', 'kindId'],
+  'hazard.what.site': ['kind', 'kindId'],
+  'hazard.note.ruleOff': ['rule', 'ruleId'],
+  'hazard.note.openedByRule': ['rule', 'ruleId'],
 };
 
 /** Keys (and key prefixes) present in every catalogue. */
@@ -144,6 +149,9 @@ describe('console source', () => {
       `const label = '确认';`,
       `throw new ApiError(0, 'network', 'server unreachable');`,
       `throw new Error('Could not load the catalogue');`,
+      `cell.replaceChildren(badge, 'Overdue');`,
+      `el('button', { type: 'button', 'aria-label': 'Verify H-17', text: t('hazard.action.verify') });`,
+      `t(\`console.hazards.\${action}.title\`);`,
       `t('console.no.such.key');`,
       `t(\`nowhere.\${k}\`);`,
     ];

@@ -88,6 +88,26 @@ describe('hazard messages', () => {
       '[MAJOR] Hidden hazard rectified: zjk-depot/H-1 GD-12 stale',
       '[MAJOR] Hidden hazard verified and closed: zjk-depot/H-1 GD-12 stale',
     ]);
+    // In Chinese for a channel with `locale: zh-CN`: the hazard's kind by name, the workflow words.
+    const zh = (['hazard_opened', 'hazard_reopened', 'hazard_rectified', 'hazard_verified'] as const).map(
+      (type) => hazardNotification({ ...e, type }, { ...opts, locale: 'zh-CN' }).title,
+    );
+    expect(zh).toEqual([
+      '[严重隐患] 新登记隐患，整改责任人 Li Wei：zjk-depot/H-1 GD-12 传感器长时间无数据',
+      '[严重隐患] 隐患退回整改，整改责任人 Li Wei：zjk-depot/H-1 GD-12 传感器长时间无数据',
+      '[严重隐患] 隐患整改完成，待验收：zjk-depot/H-1 GD-12 传感器长时间无数据',
+      '[严重隐患] 隐患已验收销号：zjk-depot/H-1 GD-12 传感器长时间无数据',
+    ]);
+    const zhText = hazardNotification(e, { ...opts, locale: 'zh-CN', consoleUrl: 'https://gw.example.cn' }).text;
+    expect(zhText).toContain('Li Wei：请在整改期限前完成整改，由另一人验收销号。');
+    expect(zhText).toContain('整改责任人: Li Wei');
+    expect(zhText).toContain('隐患等级: 严重隐患');
+    expect(zhText).toContain('请在监控台整改、验收：https://gw.example.cn');
+    // The webhook's structured fields do not change with the language.
+    const zhPayload = hazardNotification(e, { ...opts, locale: 'zh-CN' }).payload;
+    expect(zhPayload).toMatchObject({ type: 'hazard', locale: 'zh-CN', event: { type: 'hazard_opened' } });
+    expect(zhPayload.site).toEqual({ id: 'zjk-depot', name: 'Zhangjiakou gas storage depot' });
+
     const n = hazardNotification(e, opts, { name: 'Li Wei', phone: '+86 138 0000 0001' });
     expect(n).toMatchObject({ key: 'zjk-depot/H-1#hazard_opened-1', priority: 'high', recipient: { name: 'Li Wei' } });
     expect(n.markdown).toContain('- Site: Zhangjiakou gas storage depot (zjk-depot)');
@@ -137,5 +157,14 @@ describe('daily report', () => {
     expect(n.text).toMatch(
       /Alarm system \(EEMUA 191\): 0 alarms, 0 per 10 minutes on average \(peak 0\); in flood 0 % of the time; 2 standing over 24 h; 0 chattering\./,
     );
+    const zh = reportNotification(report, 'UTC', 'zh-CN');
+    expect(zh.text).toContain('隐患：待整改 1 项（超期 1 项），已整改待验收 1 项');
+    expect(zh.text).toContain(
+      '- [严重] zjk-depot/H-1 GD-12 传感器长时间无数据，待整改，整改责任人 Li Wei，自 2026-11-29 09:01:00 起超期',
+    );
+    expect(zh.text).toContain(
+      '报警系统（EEMUA 191）：报警 0 条，平均每 10 分钟 0 条（峰值 0）；报警泛滥时间占 0 %；持续超过 24 小时的报警 2 条；振荡报警 0 条。',
+    );
+    expect(zh.text).toContain('隐患（2）');
   });
 });

@@ -29,6 +29,8 @@ const EXPLAINED = new Set([
   'unavailable',
   'too_large',
   'internal',
+  'two_person_rule',
+  'condition_present',
 ]);
 
 /** The operator's message for an API error, in the console's language. */
@@ -73,6 +75,11 @@ export const api = {
   ack: (id, comment) => call('POST', `/api/alarms/${alarmPath(id)}/ack`, { comment }),
   shelve: (id, minutes, reason) => call('POST', `/api/alarms/${alarmPath(id)}/shelve`, { minutes, reason }),
   unshelve: (id) => call('POST', `/api/alarms/${alarmPath(id)}/unshelve`, {}),
+  hazards: (q) => call('GET', `/api/hazards?${new URLSearchParams(q)}`),
+  registerHazard: (h) => call('POST', '/api/hazards', h),
+  /** `action`: rectify, verify or reopen; `id`: "site/H-n". */
+  hazardCommand: (id, action, note) => call('POST', `/api/hazards/${alarmPath(id)}/${action}`, { note }),
+  kpis: (q) => call('GET', `/api/kpis?${new URLSearchParams(q)}`),
 };
 
 function alarmPath(id) {

@@ -72,8 +72,67 @@ export function formatTime(iso, zone, now = new Date()) {
 
 export const formatClock = (d, zone) => dtf(zone, 'full').format(d);
 
+/** Date and time in `zone`, always with the date (deadlines, periods). */
+export const formatDateTime = (iso, zone) => (iso ? dtf(zone, 'full').format(new Date(iso)) : '—');
+
+/** The date alone in `zone` (calibration dates). */
+export const formatDate = (iso, zone) => (iso ? dtf(zone, 'date').format(new Date(iso)) : '—');
+
+/** A duration in the language's units, as the register writes them: "45 s", "3 h 5 min", "2 d 4 h". */
+export function formatSpan(ms) {
+  const s = Math.round(Math.abs(ms) / 1000);
+  if (s < 60) return t('duration.seconds', { count: s });
+  const min = Math.round(s / 60);
+  if (min < 60) return t('duration.minutes', { count: min });
+  const h = Math.floor(min / 60);
+  if (h < 48)
+    return min % 60 ? t('duration.hoursMinutes', { hours: h, minutes: min % 60 }) : t('duration.hours', { count: h });
+  const d = Math.floor(h / 24);
+  return h % 24 ? t('duration.daysHours', { days: d, hours: h % 24 }) : t('duration.days', { count: d });
+}
+
 /** "14:05" of a chart axis. */
 export const formatHourMinute = (d, zone) => dtf(zone, 'hm').format(d);
+
+/** The wall-clock fields (year … minute) of `at` in `zone`, as strings ("2026", "11", "28", "08", "00"). */
+function wallParts(at, zone) {
+  const key = `wall|${zone ?? ''}`;
+  let f = formats.get(key);
+  if (!f) {
+    // en-US only for its digits: the fields are read by type, never shown.
+    const two = '2-digit';
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: two,
+      day: two,
+      hour: two,
+      minute: two,
+    });
+    formats.set(key, f);
+  }
+  return Object.fromEntries(f.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
+}
+
+/** Epoch ms or ISO → "2026-11-28T08:00" as a wall-clock time in `zone`, for a datetime-local input. */
+export function toWallTime(at, zone) {
+  const p = wallParts(at, zone);
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
+/** "2026-11-28T08:00" read as a wall-clock time in `zone` → epoch ms (with the zone's offset on that day). */
+export function wallTimeToEpoch(local, zone) {
+  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)/.exec(local ?? '');
+  if (!m) return Number.NaN;
+  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  const offset = (at) => {
+    const p = wallParts(at, zone);
+    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute) - Math.floor(at / 60_000) * 60_000;
+  };
+  // Twice: the first guess may sit on the other side of a daylight-saving change.
+  return wall - offset(wall - offset(wall));
+}
 
 export function formatAge(iso, zone, now = Date.now()) {
   if (!iso) return t('console.sensors.never');
@@ -92,6 +151,18 @@ export function formatValue(v) {
   const a = Math.abs(v);
   const digits = a >= 1000 ? 0 : a >= 100 ? 1 : a >= 1 ? 2 : 3;
   return v.toFixed(digits);
+}
+
+/** A figure for reading, not for a unit: grouped, at most `digits` decimals, in the console's language. */
+export function formatNumber(v, digits = 2) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  return new Intl.NumberFormat(formatLocale(), { maximumFractionDigits: digits }).format(v);
+}
+
+/** A share (0…1) as a percentage with one decimal. */
+export function formatPercent(x) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  return new Intl.NumberFormat(formatLocale(), { style: 'percent', maximumFractionDigits: 1 }).format(x);
 }
 
 export function withUnit(v, unit) {
@@ -139,6 +210,11 @@ export function statusBadge(status) {
     el('span', { class: 'sshape', 'aria-hidden': 'true' }),
     statusLabel(status),
   );
+}
+
+/** "Overdue" (a hazard's deadline, a sensor's calibration) as a shape and a word, not a colour alone. */
+export function overdueBadge(text) {
+  return el('span', { class: 'overdue-badge' }, el('span', { class: 'ovshape', 'aria-hidden': 'true' }), text);
 }
 
 export function describeAlarm(a) {

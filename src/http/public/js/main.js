@@ -6,10 +6,13 @@ import { AlarmBoard } from './alarms.js';
 import { ApiError, api, setCsrfToken } from './api.js';
 import { openForm } from './dialogs.js';
 import { formatClock, PRIORITY_ORDER, zoneOf } from './format.js';
+import { HazardView } from './hazards.js';
 import { initI18n, onLanguageChange, t } from './i18n.js';
 import { Journal } from './journal.js';
+import { KpiPage } from './kpis.js';
 import { SensorPanel } from './sensors.js';
 import { Horn } from './sound.js';
+import { Tabs } from './tabs.js';
 
 let me = null; // { name, role, via, csrfToken }
 let source = null;
@@ -70,11 +73,32 @@ const panel = new SensorPanel({
   onSites: () => {
     board.authChanged();
     journal.render();
+    hazards.setSites(panel.sitesSeen);
+    hazards.relabel();
+    kpis.setSites(panel.sitesSeen);
     tick();
   },
   onError: showError,
 });
 const journal = new Journal({ onError: showError });
+const tabs = new Tabs({
+  onSelect: (name) => {
+    if (name === 'sites') panel.resize();
+    kpis.show(name === 'kpis');
+  },
+});
+const hazards = new HazardView({
+  auth,
+  onError: showError,
+  // A daemon without a hazard register has neither view.
+  onAvailable: (on) => {
+    tabs.setAvailable('hazards', on);
+    tabs.setAvailable('kpis', on);
+    tabs.fromAddress();
+  },
+  onOpen: () => tabs.show('hazards', true),
+});
+const kpis = new KpiPage({ onError: showError });
 
 function setMe(session) {
   me = session;
@@ -88,6 +112,7 @@ function setMe(session) {
   document.getElementById('login-open').hidden = Boolean(me && me.via !== 'anonymous');
   document.getElementById('logout').hidden = !me || me.via === 'anonymous';
   board.authChanged();
+  hazards.relabel();
 }
 
 async function login(why) {
@@ -123,6 +148,7 @@ async function resync() {
     board.replaceAll(await api.alarms());
     await panel.loadSites();
     await panel.loadSensors();
+    await hazards.load();
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return sessionEnded();
     showError(t('console.refreshFailed', { error: err.message }));
@@ -161,6 +187,7 @@ function connect() {
     if (e.alarm.condition === 'stale' || e.alarm.condition === 'fault') reloadSensorsSoon();
   });
   es.addEventListener('readings', (m) => panel.applyReadings(JSON.parse(m.data)));
+  es.addEventListener('hazards', (m) => hazards.applyBatch(JSON.parse(m.data)));
   es.addEventListener('session-expired', () => sessionEnded());
   es.onerror = () => {
     if (es !== source) return;
@@ -210,6 +237,11 @@ function relabel() {
   board.authChanged();
   panel.relabel();
   journal.relabel();
+  if (panel.sitesSeen) {
+    hazards.setSites(panel.sitesSeen);
+    kpis.setSites(panel.sitesSeen);
+  }
+  kpis.relabel();
   setMe(me);
   setLink(document.getElementById('link').dataset.state, linkKey);
   renderBanners();
@@ -228,26 +260,6 @@ function tick() {
   const zone = zoneOf(panel.site);
   clock.textContent = formatClock(new Date(), zone);
   if (zone) clock.title = zone;
-}
-
-function selectTab(tab) {
-  for (const other of document.querySelectorAll('[role=tab]')) {
-    const on = other === tab;
-    other.setAttribute('aria-selected', String(on));
-    other.tabIndex = on ? 0 : -1;
-    document.getElementById(other.getAttribute('aria-controls')).hidden = !on;
-  }
-  if (tab.id === 'tab-sites') panel.resize();
-}
-const tabs = [...document.querySelectorAll('[role=tab]')];
-for (const tab of tabs) {
-  tab.addEventListener('click', () => selectTab(tab));
-  tab.addEventListener('keydown', (ev) => {
-    if (ev.key !== 'ArrowRight' && ev.key !== 'ArrowLeft') return;
-    const next = tabs[(tabs.indexOf(tab) + (ev.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
-    selectTab(next);
-    next.focus();
-  });
 }
 
 document.getElementById('login-open').addEventListener('click', () => void login());

@@ -2,6 +2,7 @@
 // Live values come from the event stream, which sends only the selected site's readings.
 
 import { api } from './api.js';
+import { fillCalibration } from './calibration.js';
 import {
   el,
   formatAge,
@@ -167,6 +168,7 @@ export class SensorPanel {
       tr.dataset.status = s.status;
       c.status.replaceChildren(statusBadge(s.status));
     }
+    fillCalibration(tr, c.calibration, s);
   }
 
   row(s) {
@@ -192,8 +194,9 @@ export class SensorPanel {
       el('td', { text: s.unit ?? '' }),
       el('td', { class: 'age' }, el('time')),
       el('td', {}),
+      el('td', { class: 'calibration' }),
     );
-    tr.cells_ = { value: tr.cells[3], updated: tr.cells[5], status: tr.cells[6] };
+    tr.cells_ = { value: tr.cells[3], updated: tr.cells[5], status: tr.cells[6], calibration: tr.cells[7] };
     tr.classList.toggle('trended', this.trend?.site === s.site && this.trend?.sensor === s.sensor);
     this.fill(tr, s);
     return tr;
