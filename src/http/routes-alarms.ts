@@ -1,6 +1,6 @@
 /** The alarm endpoints of SPEC §8: the summary, the journal, and the operator commands. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type AlarmRecord, PRIORITIES } from '../domain/types.js';
+import { ALARM_EVENT_TYPES, type AlarmRecord, PRIORITIES } from '../domain/types.js';
 import type { Logger } from '../util/logger.js';
 import type { Identity } from './auth.js';
 import { type GuardContext, need } from './guard.js';
@@ -43,6 +43,9 @@ export function registerAlarmRoutes(app: FastifyInstance, ctx: GuardContext & { 
     const list = ctx.alarms.list(q.state ? { states: q.state } : undefined);
     return [...list].sort(summaryOrder);
   });
+
+  /** The journal's event types, from the one list in domain/types.ts (the console's filter). */
+  app.get('/api/alarms/event-types', read, async () => ALARM_EVENT_TYPES);
 
   app.get('/api/alarms/history', read, async (req) => {
     const q = parseOr400(HistoryQuery, req.query, 'query');

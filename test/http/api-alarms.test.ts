@@ -1,7 +1,7 @@
 /** The alarm endpoints: summary, journal, ack/shelve/unshelve, refusals and bad bodies. */
 import type { InjectOptions } from 'fastify';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AlarmEvent, AlarmRecord } from '../../src/domain/types.js';
+import { ALARM_EVENT_TYPES, type AlarmEvent, type AlarmRecord } from '../../src/domain/types.js';
 import { bearer, type Harness, login, makeHarness, PASSWORDS, type Session, TOKENS } from './harness.js';
 
 let h: Harness;
@@ -59,6 +59,15 @@ describe('GET /api/alarms', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: 'bad_request' });
     expect(bad.json().message).toMatch(/query\.state.*one of normal, active_unacked/);
+  });
+});
+
+describe('GET /api/alarms/event-types', () => {
+  it('lists the journal event types the daemon defines, for the console filter', async () => {
+    const res = await get('/api/alarms/event-types');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual([...ALARM_EVENT_TYPES]);
+    expect((await inject({ method: 'GET', url: '/api/alarms/event-types' })).statusCode).toBe(401);
   });
 });
 

@@ -69,6 +69,7 @@ export const api = {
   logout: () => call('POST', '/api/logout', {}),
   alarms: () => call('GET', '/api/alarms'),
   history: (q) => call('GET', `/api/alarms/history?${new URLSearchParams(q)}`),
+  eventTypes: () => call('GET', '/api/alarms/event-types'),
   sites: () => call('GET', '/api/sites'),
   sensors: (site) => call('GET', `/api/sensors?site=${encodeURIComponent(site)}`),
   trend: (site, sensor) => call('GET', `/api/sensors/${encodeURIComponent(site)}/${encodeURIComponent(sensor)}/trend`),

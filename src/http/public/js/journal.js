@@ -15,22 +15,6 @@ import {
 } from './format.js';
 import { t } from './i18n.js';
 
-const EVENT_TYPES = [
-  'raised',
-  'cleared',
-  'acked',
-  'shelved',
-  'unshelved',
-  'suppressed',
-  'unsuppressed',
-  'escalated',
-  'notified',
-  'realarmed',
-  'chattering',
-  'flood',
-  'closed',
-];
-
 export class Journal {
   constructor({ onError }) {
     this.onError = onError;
@@ -39,8 +23,6 @@ export class Journal {
     this.filters = { limit: '200' };
     /** The rows shown, newest first, kept to re-render them in another language. */
     this.events = [];
-    const type = this.form.elements.type;
-    for (const e of EVENT_TYPES) type.append(el('option', { value: e, text: eventLabel(e) }));
     this.form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       void this.load();
@@ -48,6 +30,7 @@ export class Journal {
   }
 
   async load() {
+    await this.loadTypes();
     const f = new FormData(this.form);
     this.filters = Object.fromEntries([...f.entries()].filter(([, v]) => v !== ''));
     try {
@@ -56,6 +39,18 @@ export class Journal {
     } catch (err) {
       this.onError?.(t('console.journal.failed', { error: err.message }));
     }
+  }
+
+  /** The event types of the filter, as the daemon defines them (GET /api/alarms/event-types), once. */
+  async loadTypes() {
+    if (this.types) return;
+    try {
+      this.types = await api.eventTypes();
+    } catch {
+      return; // the next load tries again; the journal itself still loads
+    }
+    const type = this.form.elements.type;
+    for (const e of this.types) type.append(el('option', { value: e, text: eventLabel(e) }));
   }
 
   render() {
