@@ -18,7 +18,7 @@ import type { Logger } from '../util/logger.js';
 import { topicMatches } from './topics.js';
 
 /** mqtt.js passes these to tls.connect for mqtts:// and wss:// URLs. */
-function tlsOptions(tls: MqttTls | undefined): Partial<IClientOptions> {
+export function tlsOptions(tls: MqttTls | undefined): Partial<IClientOptions> {
   if (!tls) return {};
   return {
     rejectUnauthorized: tls.rejectUnauthorized,
@@ -51,6 +51,15 @@ export interface ConnectionOptions {
   statusTopic: string;
   onlinePayload: () => string;
   offlinePayload: string;
+  /**
+   * Hot standby (src/ha/): false leaves a lost connection lost — the node that held the partition's
+   * session must not reconnect and take it back from the node that took it over; `onClose` says
+   * why (the MQTT 5 reason code of the broker's DISCONNECT, 0x8E when the session was taken over),
+   * and `statusOnStop` whether `stop()` may still publish the offline status. Default: reconnect.
+   */
+  reconnect?: boolean | undefined;
+  onClose?: ((reasonCode: number | undefined) => void) | undefined;
+  statusOnStop?: (() => boolean) | undefined;
 }
 
 /** Returns a promise when the message must be acknowledged only after it settles. */
@@ -121,7 +130,7 @@ export class MqttConnection {
       clientId: o.clientId,
       clean: false,
       protocolVersion: o.protocolVersion,
-      reconnectPeriod: BACKOFF_MIN,
+      reconnectPeriod: o.reconnect === false ? 0 : BACKOFF_MIN,
       connectTimeout: 10_000,
       keepalive: 30,
       resubscribe: false,
@@ -149,11 +158,18 @@ export class MqttConnection {
     const onPublish = o.onPublish;
     if (onPublish) client.on('packetreceive', (p) => p.cmd === 'publish' && onPublish(p));
     client.on('connect', (connack) => this.connected_(connack.sessionPresent));
+    let reasonCode: number | undefined;
+    client.on('disconnect', (packet) => {
+      reasonCode = packet.reasonCode;
+    });
     client.on('close', () => {
       if (this.connectedSince !== null && !this.stopping) this.deps.logger.warn({ url: o.url }, 'MQTT connection lost');
       this.connectedSince = null;
       this.generation++;
       this.acks = [];
+      o.onClose?.(reasonCode);
+      reasonCode = undefined;
+      if (o.reconnect === false) return;
       // Exponential backoff with full jitter, so a fleet of daemons does not reconnect in step.
       client.options.reconnectPeriod = BACKOFF_MIN + randomInt(0, this.backoff);
       this.backoff = Math.min(BACKOFF_MAX, this.backoff * 2);
@@ -356,7 +372,7 @@ export class MqttConnection {
     for (const m of this.early.splice(0)) m.reject(new Error('MQTT stopped before it started'));
     const client = this.client;
     if (!client) return;
-    if (client.connected) {
+    if (client.connected && this.opts.statusOnStop?.() !== false) {
       try {
         await Promise.race([
           this.publish(this.opts.statusTopic, this.opts.offlinePayload, { retain: true, qos: 1 }),
