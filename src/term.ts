@@ -470,7 +470,10 @@ export function buildTerm(ctx: TermContext): Term {
         conn.onConnect(() => void publisher.syncRetained(engine.list()).catch(() => undefined));
         if (conn.connected) {
           publisher.startCommands();
-          await publisher.syncRetained(engine.list());
+          // A node taking over restored its book from these very records: no need to hold the takeover up.
+          const synced = publisher.syncRetained(engine.list());
+          if (ha) void synced.catch(() => undefined);
+          else await synced;
         } else conn.onConnect(() => publisher.startCommands());
       },
       stop: () => publisher.stop(),

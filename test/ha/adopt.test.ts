@@ -13,8 +13,8 @@ import { adoptHazards } from '../../src/hazards/adopt.js';
 import { HazardRegister } from '../../src/hazards/register.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { GAS_PROFILES, sitesFrom } from '../helpers/engine.js';
 import { hazardsConfig, SITE } from '../hazards/rig.js';
+import { GAS_PROFILES, sitesFrom } from '../helpers/engine.js';
 
 const sites = sitesFrom(GAS_PROFILES, [SITE]);
 const all = () => true;
