@@ -60,6 +60,8 @@ export interface Readiness {
   role?: 'active' | 'standby';
   node?: string;
   term?: number;
+  /** Whether the node sees the partition's status (a standby that does not cannot take over). */
+  watching?: boolean;
   active?: { node: string; term: number; online: boolean } | null;
 }
 
@@ -407,7 +409,7 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
       return { ready: reasons.length === 0, reasons };
     }
     const role = controller.role;
-    if (role !== 'active') reasons.push(standbyReason(role, controller.activeNode, pair.node));
+    if (role !== 'active') reasons.push(standbyReason(role, controller.activeNode, pair.node, controller.watching));
     else if (!active()?.conn.connected) reasons.push('MQTT not connected');
     return {
       ready: reasons.length === 0,
@@ -415,6 +417,7 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
       role: role === 'active' ? 'active' : 'standby',
       node: pair.node,
       term: controller.term,
+      watching: controller.watching,
       active: controller.activeNode,
     };
   };

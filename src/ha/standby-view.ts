@@ -51,10 +51,13 @@ export function standbyReason(
   role: Role,
   active: { node: string; term: number; online: boolean } | null,
   self: string,
+  watching: boolean,
 ): string {
   if (role === 'promoting') return 'hot standby: taking the partition over';
   if (role === 'demoting') return 'hot standby: handing the partition back';
   if (role === 'stopped') return 'stopping';
+  // A standby that cannot see the status cannot take over: that is worth an alert of its own.
+  if (!watching) return 'standby: cannot see the partition status (broker unreachable); cannot take over';
   if (active && active.node !== self && active.online)
     return `standby: node ${active.node} is active (term ${active.term})`;
   return 'standby: no node is active; this one takes over after ha.takeoverAfter';

@@ -21,10 +21,13 @@ export interface PairNode {
   daemon: ChildDaemon | undefined;
   start(): ChildDaemon;
   /** `/readyz`: its status code and body. */
-  readyz(): Promise<{ status: number; body: { ready: boolean; role?: string; reasons: string[]; term?: number } }>;
+  readyz(): Promise<{
+    status: number;
+    body: { ready: boolean; role?: string; reasons: string[]; term?: number; watching?: boolean };
+  }>;
   /** `/metrics` as text. */
   metrics(): Promise<string>;
-  /** Waits until `/readyz` says this role (and, for active, ready). */
+  /** Waits until `/readyz` says this role (active: and ready; standby: and watching the status). */
   waitRole(role: 'active' | 'standby', timeout?: number): Promise<void>;
 }
 
@@ -78,7 +81,9 @@ export async function pairNodes(o: PairOptions, names = ['a', 'b']): Promise<Pai
         await waitFor(
           async () => {
             const r = await node.readyz();
-            return role === 'active' ? r.status === 200 && r.body.role === 'active' : r.body.role === 'standby';
+            return role === 'active'
+              ? r.status === 200 && r.body.role === 'active'
+              : r.body.role === 'standby' && r.body.watching === true;
           },
           { timeout, interval: 50, message: `node ${name} ${role}` },
         );
