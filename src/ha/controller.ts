@@ -243,7 +243,8 @@ export class HaController<T extends ActiveSet = ActiveSet> {
     this.promotedAt = this.deps.clock.now();
     this.lastTakeoverMs = this.promotedAt - started;
     this.takeovers++;
-    if (from && from.node !== this.deps.node) set.tookOver?.(from, term);
+    // A failover is worth an alarm; a planned handover (a clean stop) is not.
+    if (from && from.node !== this.deps.node && !from.handover) set.tookOver?.(from, term);
     this.input({ type: 'promoted', now: this.deps.clock.now() });
     log.info({ term, tookMs: this.lastTakeoverMs }, `hot standby: active (term ${term})`);
   }
