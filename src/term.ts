@@ -70,6 +70,8 @@ export interface TermHa {
   deposed(): boolean;
   /** The partition connection closed: the term is over (never reconnected; see ingest/connection.ts). */
   onPartitionClosed(reasonCode: number | undefined): void;
+  /** The broker has not acknowledged the heartbeat for 2/3 of takeoverAfter: the standby may be taking over. */
+  onLeaseLapsed(): void;
   /** Resolves once the node's view of the retained records is complete (after the partition is fenced). */
   sync(): Promise<void>;
   /** The retained alarm and hazard records of this partition, as the node sees them now. */
@@ -326,11 +328,23 @@ export function buildTerm(ctx: TermContext): Term {
   const idleFlush = new IdleFlush({ conn, commitNow: () => store.commitNow(), clock });
   let ticker: Timer | undefined;
   let heartbeat: Timer | undefined;
+  /** When the broker last acknowledged our status (the lease of a pair's active node). */
+  let leaseRenewed = clock.now();
   const assertStatus = () => {
     if (conn.connected)
       conn
         .publish(statusTopic, connOptions.onlinePayload(), { retain: true, qos: 1 })
+        .then(() => {
+          leaseRenewed = clock.now();
+        })
         .catch((err) => log.error({ err: (err as Error).message }, 'publishing the online status failed'));
+  };
+  // A connection the network has silently dropped looks alive for up to 1.5 × keep-alive; the
+  // standby takes over takeoverAfter after the last heartbeat it heard. So the active node stops
+  // acting when its heartbeat has gone unacknowledged for 2/3 of that, before the other starts.
+  const beat = (h: TermHa) => {
+    if (clock.now() - leaseRenewed > (2 * h.takeoverAfter) / 3) h.onLeaseLapsed();
+    else assertStatus();
   };
 
   // A node of a pair has the partition fenced first: its connection (taking the session over from
@@ -345,7 +359,14 @@ export function buildTerm(ctx: TermContext): Term {
             await conn.start(Math.min(15_000, Math.max(5_000, ha.takeoverAfter)));
             await ha.sync();
           },
-          stop: () => conn.stop(),
+          // A connection to a broker that no longer answers can take minutes to close: not a reason
+          // to hold up the demotion (it never reconnects, and the session is someone else's by now).
+          stop: async () => {
+            let timer: Timer | undefined;
+            const stopped = conn.stop(!conn.connected);
+            await Promise.race([stopped, new Promise<void>((r) => (timer = clock.setTimeout(r, 5000)))]);
+            timer?.cancel();
+          },
         },
       ]
     : [];
@@ -521,7 +542,8 @@ export function buildTerm(ctx: TermContext): Term {
             name: 'heartbeat',
             needs: ['mqtt'],
             start: () => {
-              heartbeat = clock.setInterval(assertStatus, Math.max(250, Math.floor(ha.takeoverAfter / 3)));
+              leaseRenewed = clock.now();
+              heartbeat = clock.setInterval(() => beat(ha), Math.max(250, Math.floor(ha.takeoverAfter / 6)));
             },
             stop: () => heartbeat?.cancel(),
           },

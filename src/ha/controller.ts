@@ -48,8 +48,11 @@ export interface TermLink {
   term: number;
   onlinePayload(): string;
   offlinePayload: string;
+  /** True once this term is over for any reason but a clean stop: its connection publishes no status then. */
   deposed(): boolean;
   onPartitionClosed(reasonCode: number | undefined): void;
+  /** The heartbeat went unacknowledged too long: the broker may think this node gone (term.ts). */
+  onLeaseLapsed(): void;
   sync(): Promise<void>;
 }
 
@@ -204,20 +207,18 @@ export class HaController<T extends ActiveSet = ActiveSet> {
       term,
       onlinePayload: () => onlineStatus(claim, since, this.deps.version),
       offlinePayload: offlineStatus(claim),
-      deposed: () => {
-        const h = this.state.highest;
-        return h !== null && compareClaims(h, claim) > 0;
-      },
-      onPartitionClosed: (code) => {
-        if (this.active?.term !== term || (this.state.role !== 'active' && this.state.role !== 'promoting')) return;
-        log.warn(
-          { term, reasonCode: code },
+      deposed: () => this.deposed(term) || (this.state.role !== 'stopped' && this.active?.term !== term),
+      onPartitionClosed: (code) =>
+        this.lost(
+          term,
           code === SESSION_TAKEN_OVER
             ? 'hot standby: another connection took the partition’s session over'
             : 'hot standby: lost the partition’s connection',
-        );
-        this.input({ type: 'partition_lost', now: this.deps.clock.now() });
-      },
+          { reasonCode: code },
+        ),
+      onLeaseLapsed: () =>
+        // The standby takes over when it has not heard the heartbeat for takeoverAfter: stop first.
+        this.lost(term, 'hot standby: the broker has not acknowledged the heartbeat; the partition may be another’s'),
       sync: () => this.deps.watch().sync(),
     };
     try {
@@ -249,6 +250,13 @@ export class HaController<T extends ActiveSet = ActiveSet> {
     log.info({ term, tookMs: this.lastTakeoverMs }, `hot standby: active (term ${term})`);
   }
 
+  /** The term's link to the partition is gone or in doubt: step down (role.ts `partition_lost`). */
+  private lost(term: number, why: string, detail: Record<string, unknown> = {}): void {
+    if (this.active?.term !== term || (this.state.role !== 'active' && this.state.role !== 'promoting')) return;
+    this.deps.logger.warn({ term, ...detail }, why);
+    this.input({ type: 'partition_lost', now: this.deps.clock.now() });
+  }
+
   private async afterFailure(): Promise<void> {
     await this.startStandby();
     this.input({ type: 'failed', now: this.deps.clock.now() });
@@ -256,8 +264,10 @@ export class HaController<T extends ActiveSet = ActiveSet> {
 
   private async demote(reason: DemoteReason): Promise<void> {
     const log = this.deps.logger;
+    const began = this.deps.clock.now();
     const a = this.active;
-    this.active = undefined;
+    // From here the term is over: its connection says nothing more on the status (TermLink.deposed).
+    if (reason !== 'stop') this.active = undefined;
     if (a) {
       const h = this.state.highest;
       log.warn(
@@ -270,12 +280,14 @@ export class HaController<T extends ActiveSet = ActiveSet> {
       );
       await a.runner.stop();
       a.set.close();
+      this.active = undefined;
       if (reason === 'stop' && !this.deposed(a.term)) await this.handover(a.term);
     }
     if (reason === 'stop') return;
     this.deps.mirror.collect(true);
     await this.startStandby();
     this.input({ type: 'demoted', now: this.deps.clock.now() });
+    log.info({ tookMs: this.deps.clock.now() - began }, 'hot standby: standing by');
   }
 
   /** A clean stop: the standby need not wait for a Last Will. */

@@ -366,8 +366,11 @@ export class MqttConnection {
     return found;
   }
 
-  /** Publish offline, then disconnect cleanly (the Will is not sent on a clean disconnect). */
-  async stop(): Promise<void> {
+  /**
+   * Publish offline, then disconnect cleanly (the Will is not sent on a clean disconnect). `force`:
+   * drop the connection and whatever waits to be sent (a lost connection: nothing would ever ack it).
+   */
+  async stop(force = false): Promise<void> {
     this.stopping = true;
     for (const m of this.early.splice(0)) m.reject(new Error('MQTT stopped before it started'));
     const client = this.client;
@@ -382,6 +385,6 @@ export class MqttConnection {
         // going down anyway
       }
     }
-    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    await new Promise<void>((resolve) => client.end(force, {}, () => resolve()));
   }
 }

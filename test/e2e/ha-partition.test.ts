@@ -7,6 +7,8 @@
  * - The active node partitioned: the broker publishes its Last Will, the standby takes over; the
  *   deposed node stops at once — no stale alarms for the sensors it no longer hears, no
  *   notifications, no points — and, healed, it sees the higher term and stays standby: no ping-pong.
+ * - The active node's link silently dropped (nothing closes; only timeouts tell): its heartbeat goes
+ *   unacknowledged, it stops before the standby — which no longer hears the heartbeat — takes over.
  * - The broker restarting (persistence on): one node is active afterwards, the same one, with no
  *   ping-pong.
  */
@@ -184,28 +186,66 @@ describe('split cases', () => {
       }),
   );
 
+  it(
+    'the active node’s link silently dropped: its lease lapses and it stops before the standby starts',
+    { timeout: 90_000 },
+    () =>
+      onFailure(async () => {
+        const [active, standby] =
+          (await node('a').readyz()).body.role === 'active' ? [node('a'), node('b')] : [node('b'), node('a')];
+        const stop = feed();
+        await waitFor(async () => (await points(active)) > 10, { message: 'the active node writing readings' });
+        const rx = receivers.get(active.name) as Receiver;
+        const frozenAt = performance.now();
+        proxies.get(active.name)?.freeze();
+        await waitFor(async () => (await active.readyz()).body.role === 'standby', {
+          timeout: 2 * TAKEOVER_AFTER_MS + 5000,
+          interval: 20,
+          message: 'the frozen node stands by',
+        });
+        const stoodByMs = performance.now() - frozenAt;
+        await standby.waitRole('active', TAKEOVER_AFTER_MS + 15_000);
+        const tookOverMs = performance.now() - frozenAt;
+        const written = await points(active);
+        const requests = rx.requests.length;
+        await sleep(3 * TAKEOVER_AFTER_MS);
+        expect(await points(active)).toBe(written);
+        expect(rx.requests.slice(requests)).toEqual([]);
+        proxies.get(active.name)?.heal();
+        await active.waitRole('standby', 60_000);
+        stop();
+        expect((await standby.readyz()).body).toMatchObject({ role: 'active', ready: true });
+        expect(active.daemon?.logs().some((l) => /has not acknowledged the heartbeat/.test(String(l.msg)))).toBe(true);
+        console.log(
+          `ha/partition: ${active.name}'s link frozen; its lease lapsed and it stood by after ${(stoodByMs / 1000).toFixed(2)} s, ` +
+            `${standby.name} active after ${(tookOverMs / 1000).toFixed(2)} s (takeoverAfter ${TAKEOVER_AFTER_MS / 1000} s)`,
+        );
+      }),
+  );
+
   it('the broker restarting: one node active afterwards, the same one, no ping-pong', { timeout: 90_000 }, () =>
     onFailure(async () => {
-      const [a, b] = [node('a'), node('b')];
-      const before = (await b.readyz()).body.term as number;
+      const [active, standby] =
+        (await node('a').readyz()).body.role === 'active' ? [node('a'), node('b')] : [node('b'), node('a')];
+      const before = (await active.readyz()).body.term as number;
       const stop = feed();
       const restartAt = performance.now();
       await broker.stopForOutage();
       await sleep(1000);
       await broker.restart();
-      await waitFor(async () => (await b.readyz()).status === 200 || (await a.readyz()).status === 200, {
+      await waitFor(async () => (await active.readyz()).status === 200 || (await standby.readyz()).status === 200, {
         timeout: 45_000,
         message: 'a node active again',
       });
       await sleep(4 * TAKEOVER_AFTER_MS);
       stop();
-      const roles = [(await a.readyz()).body.role, (await b.readyz()).body.role];
-      expect(roles).toEqual(['standby', 'active']);
+      expect((await active.readyz()).body.role).toBe('active');
+      expect((await standby.readyz()).body.role).toBe('standby');
       const claims = onlineSince(restartAt)
         .map((s) => `${s.node} ${s.term}`)
         .filter((v, i, all) => all.indexOf(v) === i);
-      // b takes its own partition back at once, in a new term; a never claims it.
-      expect(claims).toEqual([`b ${before + 1}`]);
+      // The active node takes its own partition back at once, in a new term; the other never claims it.
+      expect(claims).toEqual([`${active.name} ${before + 1}`]);
     }),
   );
 });

@@ -1,7 +1,9 @@
 /**
  * A TCP proxy between a daemon and the broker that a test can sever: `cut()` closes every
  * connection through it and refuses new ones (a network partition as the daemon and the broker both
- * see it: their sockets close), `heal()` lets connections through again.
+ * see it: their sockets close); `freeze()` keeps the connections open but drops whatever either side
+ * sends (a partition nobody is told of: only keep-alives and timeouts find it); `heal()` lets
+ * connections and data through again.
  */
 import net from 'node:net';
 import { freePort } from './ports.js';
@@ -10,6 +12,7 @@ export interface TcpProxy {
   readonly url: string;
   readonly port: number;
   cut(): void;
+  freeze(): void;
   heal(): void;
   close(): Promise<void>;
 }
@@ -17,6 +20,7 @@ export interface TcpProxy {
 export async function startTcpProxy(target: { host: string; port: number }, scheme = 'mqtt'): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   let refusing = false;
+  let frozen = false;
   const server = net.createServer((inbound) => {
     if (refusing) {
       inbound.destroy();
@@ -28,8 +32,12 @@ export async function startTcpProxy(target: { host: string; port: number }, sche
       s.on('close', () => sockets.delete(s));
       s.on('error', () => undefined);
     }
-    inbound.pipe(outbound);
-    outbound.pipe(inbound);
+    const forward = (from: net.Socket, to: net.Socket) =>
+      from.on('data', (chunk: Buffer) => {
+        if (!frozen) to.write(chunk);
+      });
+    forward(inbound, outbound);
+    forward(outbound, inbound);
     inbound.on('close', () => outbound.destroy());
     outbound.on('close', () => inbound.destroy());
   });
@@ -45,8 +53,12 @@ export async function startTcpProxy(target: { host: string; port: number }, sche
       refusing = true;
       for (const s of sockets) s.destroy();
     },
+    freeze() {
+      frozen = true;
+    },
     heal() {
       refusing = false;
+      frozen = false;
     },
     close: () =>
       new Promise((resolve) => {
