@@ -8,38 +8,29 @@
  * here decides anything about readings, alarms or settings; that policy lives in the rooms.
  */
 import path from 'node:path';
-import { BookStore } from './alarms/book-store.js';
 import type { AppOptions } from './app.js';
+import { composePair, type HaView } from './compose-pair.js';
 import type { LoadedConfig } from './config/load.js';
 import { Reloader } from './config/reload.js';
 import { ConfigWatcher } from './config/watch.js';
 import type { HazardBatch, HazardCommandResult } from './domain/hazards.js';
-import { SYSTEM_SITE } from './domain/ports.js';
 import type { AlarmBatch, CommandResult, Reading } from './domain/types.js';
-import { type ActiveSet, HaController } from './ha/controller.js';
-import { haMetrics } from './ha/metrics.js';
-import { Mirror } from './ha/mirror.js';
-import { standbyAlarms, standbyHazards, standbyReason } from './ha/standby-view.js';
-import { HaWatch } from './ha/watch.js';
 import { countAlarms, createMetrics, type GaswatchMetrics, observeCommit } from './http/metrics.js';
 import type { HazardsApi } from './http/ports.js';
 import { createHttpServer, type HttpServer, httpSettings } from './http/server.js';
-import { translator } from './i18n/index.js';
 import { compilePattern, subscriptionFilters, type TopicPattern } from './ingest/topics.js';
-import { ABSENT_NOTIFY } from './notify/notifier.js';
-import { Outbox } from './notify/outbox.js';
-import { ChannelQueues } from './notify/queues.js';
 import { createOpsMetrics, type OpsMetrics } from './ops-metrics.js';
 import { createStore, type Store } from './store/store.js';
 import { buildTerm, type Part, type Term, type TermContext } from './term.js';
 import type { Clock } from './util/clock.js';
-import { type Component, Runner } from './util/lifecycle.js';
+import { Runner } from './util/lifecycle.js';
 import type { Logger } from './util/logger.js';
 import type { Redactor } from './util/redact.js';
 import { lockStateDir, type StateLock } from './util/state-lock.js';
 import { Stream } from './util/stream.js';
 
 export const VERSION = '0.1.0';
+export type { HaView };
 
 export interface ComposeContext {
   opts: AppOptions;
@@ -65,15 +56,6 @@ export interface Readiness {
   active?: { node: string; term: number; online: boolean } | null;
 }
 
-/** A node of a pair, as tests and the console see it. */
-export interface HaView {
-  node: string;
-  role: string;
-  term: number;
-  active: { node: string; term: number; online: boolean } | null;
-  lastTakeoverMs: number | undefined;
-}
-
 /** Everything built for one run: the runner, and the parts tests and the demo look at. */
 export interface Composed {
   config(): LoadedConfig;
@@ -90,8 +72,6 @@ export interface Composed {
   readiness(): Readiness;
 }
 
-type PairSet = ActiveSet & { term: Term };
-
 const STANDBY_MESSAGE = 'this node is the standby: acknowledge, shelve and change hazards on the active node';
 const STANDBY: CommandResult = { ok: false, code: 'standby', message: STANDBY_MESSAGE };
 
@@ -102,7 +82,6 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
   const main = config.main;
   // Relative to the working directory, as the shipped config documents.
   const stateDir = path.resolve(main.state.dir);
-  const prefix = main.mqtt.prefix;
   const metrics = createMetrics();
   const ops = createOpsMetrics(metrics.registry);
   const patterns: TopicPattern[] = main.mqtt.topics.map(compilePattern);
@@ -149,121 +128,16 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
   };
 
   // ------------------------------------------------------------------ a single node, or a pair's
-  const pair = main.ha;
-  const single = pair ? undefined : buildTerm(termContext);
-  const mirror = pair
-    ? new Mirror(prefix, (site) => config.sites.has(site) || (site === SYSTEM_SITE && !partitioned))
-    : undefined;
-  let watch: HaWatch | undefined;
-  let controller: HaController<PairSet> | undefined;
-  if (pair && mirror) {
-    const instance = main.mqtt.instance;
-    controller = new HaController<PairSet>({
-      node: pair.node,
-      takeoverAfter: pair.takeoverAfter,
-      version: VERSION,
-      stateDir,
-      clock,
-      logger: log.child({ module: 'ha' }),
-      mirror,
-      watch: () => watch as HaWatch,
-      buildActive: (link) => {
-        const term = buildTerm({
-          ...termContext,
-          ha: {
-            ...link,
-            node: pair.node,
-            takeoverAfter: pair.takeoverAfter,
-            alarmRecords: () => mirror.alarmRecords(),
-            hazardRecords: () => mirror.hazardRecords(),
-            takeEvents: () => mirror.takeEvents(),
-            owns: (site) => config.sites.has(site) || (site === SYSTEM_SITE && !partitioned),
-          },
-        });
-        return {
-          term,
-          parts: [...term.core, ...term.io],
-          assertStatus: () => term.assertStatus(),
-          tookOver: (from, n) => {
-            const message = translator(config.main.locale)('message.haTakeover', {
-              node: pair.node,
-              from: from.node,
-              term: n,
-            });
-            // Raised and cleared at once: it stays on the console until an operator acknowledges it.
-            for (const on of [true, false]) term.engine.systemAlarms().set('failover', on, 'high', message);
-          },
-          close: () => term.close(),
-        };
-      },
-      buildStandby: () => standbySet(),
-      onRole: (role, term) => haStats?.role(role, term),
-    });
-    const c = controller;
-    watch = new HaWatch({
-      url: main.mqtt.url,
-      clientId: main.mqtt.clientId,
-      node: pair.node,
-      username: main.mqtt.username,
-      password: main.mqtt.password,
-      protocolVersion: main.mqtt.protocolVersion,
-      tls: config.tls.mqtt,
-      prefix,
-      statusTopic: instance ? `${prefix}/status/${instance}` : `${prefix}/status`,
-      haTopic: instance ? `${prefix}/ha/${instance}` : `${prefix}/ha`,
-      mirror,
-      logger: log.child({ module: 'ha' }),
-      ...c.watchCallbacks(),
-      presence: () => ({ role: c.role, term: c.term, since: ctx.since, version: VERSION }),
-    });
-  }
-  const haStats = controller ? haMetrics(metrics.registry, controller) : undefined;
+  const single = main.ha ? undefined : buildTerm(termContext);
+  const pair = main.ha ? composePair(main.ha, termContext, VERSION) : undefined;
   /** The active set in force. */
-  const active = (): Term | undefined => single ?? controller?.current()?.term;
-
-  /** While standby: the other node's events into this node's journal, and this node's undelivered notifications. */
-  const standbySet = (): Component[] => {
-    const book = new BookStore({ dir: stateDir, logger: log.child({ module: 'book' }), clock });
-    let timer: { cancel(): void } | undefined;
-    const queues = new ChannelQueues(config.main.notify ?? ABSENT_NOTIFY, {
-      clock,
-      logger: log.child({ module: 'notify' }),
-      // Nobody acknowledges on a standby: a failing channel is logged, and raised by the active node.
-      systemAlarms: { set: () => undefined },
-      counter: metrics.notifications,
-      locale: () => config.main.locale,
-      onDelivered: (n) =>
-        log.info({ module: 'notify', alarm: n.alarm, to: n.to }, 'delivered a notification queued before standing by'),
-      outbox: new Outbox(stateDir, log.child({ module: 'notify' })),
-      sites: () => config.sites,
-    });
-    return [
-      {
-        name: 'standby-journal',
-        start: async () => {
-          const { entries } = await book.load();
-          const write = () => {
-            const events = mirror?.takeEvents() ?? [];
-            if (events.length) void book.save(events, () => entries).catch(() => undefined);
-          };
-          timer = clock.setInterval(write, 1000);
-        },
-        stop: async () => {
-          timer?.cancel();
-          await book.flush().catch((err) => log.error({ err }, 'alarm journal flush failed'));
-        },
-      },
-      { name: 'standby-outbox', start: () => queues.start(), stop: () => queues.stop() },
-    ];
-  };
+  const active = (): Term | undefined => single ?? pair?.active();
 
   // ------------------------------------------------------------------ the console
-  const view = mirror ? standbyAlarms(mirror) : undefined;
-  const hazardsView = mirror ? standbyHazards(mirror) : undefined;
   const refusedHazard = (): Promise<HazardCommandResult> =>
     Promise.resolve({ ok: false, code: 'standby', message: STANDBY_MESSAGE });
   const hazardsApi: HazardsApi = {
-    list: (f) => active()?.hazards.register.list(f) ?? hazardsView?.list(f) ?? [],
+    list: (f) => active()?.hazards.register.list(f) ?? pair?.hazards.list(f) ?? [],
     register: (h, by) => active()?.hazards.register.register(h, by) ?? refusedHazard(),
     rectify: (id, by, note) => active()?.hazards.register.rectify(id, by, note) ?? refusedHazard(),
     verify: (id, by, note) => active()?.hazards.register.verify(id, by, note) ?? refusedHazard(),
@@ -273,8 +147,8 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     ? createHttpServer({
         listen: opts.httpListen ?? main.http.listen,
         alarms: {
-          list: (f) => active()?.engine.list(f) ?? view?.list(f) ?? [],
-          history: (q) => active()?.engine.history(q) ?? view?.history(q) ?? [],
+          list: (f) => active()?.engine.list(f) ?? pair?.alarms.list(f) ?? [],
+          history: (q) => active()?.engine.history(q) ?? pair?.alarms.history(q) ?? [],
           ack: (id, op, comment) => active()?.engine.ack(id, op, comment) ?? STANDBY,
           shelve: (id, op, minutes, reason) => active()?.engine.shelve(id, op, minutes, reason) ?? STANDBY,
           unshelve: (id, op) => active()?.engine.unshelve(id, op) ?? STANDBY,
@@ -302,7 +176,7 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
           compute: (from, to, site) =>
             active()?.kpis.compute(from, to, site) ?? Promise.reject(new Error('this node is the standby')),
         },
-        ha: controller ? { role: () => haView() as HaView } : undefined,
+        ha: pair ? { role: () => pair.view() } : undefined,
         metrics,
         operators: main.operators,
         ...httpSettings(main.http),
@@ -321,7 +195,7 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
   let lock: StateLock | undefined;
 
   Object.assign(metrics.live, {
-    mqttConnected: () => active()?.conn.connected ?? watch?.connected ?? false,
+    mqttConnected: () => active()?.conn.connected ?? pair?.connected() ?? false,
     spool: () => ({ bytes: store.stats().spoolBytes, segments: store.stats().spoolSegments }),
     floodSites: () => active()?.engine.health().floodingSites ?? [],
     alarmCounts: () => countAlarms(active()?.engine.list() ?? []),
@@ -365,19 +239,9 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
       stop: () => watcher.stop(),
     },
   ];
-  const pairPart: Part[] = controller
-    ? [
-        {
-          name: 'ha',
-          needs: ['state-lock', 'store', 'http'],
-          start: () => controller.start(),
-          stop: () => controller.stop(),
-        },
-      ]
-    : [];
   const parts: Part[] = single
     ? [...head, ...single.core, httpPart, ...single.io, ...tail]
-    : [...head, httpPart, ...pairPart, ...tail];
+    : [...head, httpPart, ...(pair ? [pair.part] : []), ...tail];
   const runner = new Runner(parts, log);
   const reloader = new Reloader({
     current: () => config,
@@ -385,41 +249,21 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
       config = next;
     },
     // A pair's active set takes the config too, while it runs.
-    appliers: () => [...(runner.components as Part[]), ...(controller?.current()?.parts ?? [])] as Part[],
+    appliers: () => [...(runner.components as Part[]), ...(pair?.parts() ?? [])],
     logger: log.child({ module: 'config' }),
     onOutcome: (result) => metrics.configReloads.inc({ result }),
   });
 
-  const haView = (): HaView | undefined =>
-    controller && pair
-      ? {
-          node: pair.node,
-          role: controller.role,
-          term: controller.term,
-          active: controller.activeNode,
-          lastTakeoverMs: controller.lastTakeoverMs,
-        }
-      : undefined;
-
   const readiness = (): Readiness => {
     const reasons: string[] = [];
     if (!runner.running) reasons.push('starting');
-    if (!controller || !pair) {
+    if (!pair) {
       if (!single?.conn.connected) reasons.push('MQTT not connected');
       return { ready: reasons.length === 0, reasons };
     }
-    const role = controller.role;
-    if (role !== 'active') reasons.push(standbyReason(role, controller.activeNode, pair.node, controller.watching));
-    else if (!active()?.conn.connected) reasons.push('MQTT not connected');
-    return {
-      ready: reasons.length === 0,
-      reasons,
-      role: role === 'active' ? 'active' : 'standby',
-      node: pair.node,
-      term: controller.term,
-      watching: controller.watching,
-      active: controller.activeNode,
-    };
+    const role = pair.readiness(reasons);
+    if (role.role === 'active' && !active()?.conn.connected) reasons.push('MQTT not connected');
+    return { ready: reasons.length === 0, reasons, ...role };
   };
 
   return {
@@ -428,7 +272,7 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     ops,
     store,
     active,
-    ha: haView,
+    ha: () => pair?.view(),
     http,
     runner,
     watcher,

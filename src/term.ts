@@ -19,6 +19,7 @@ import type { AppOptions } from './app.js';
 import type { LoadedConfig } from './config/load.js';
 import type { HazardBatch, HazardRecord } from './domain/hazards.js';
 import type { AlarmBatch, AlarmEvent, AlarmRecord, Reading } from './domain/types.js';
+import { Gate } from './ha/gate.js';
 import { adoptHazards } from './hazards/adopt.js';
 import { HazardsComponent } from './hazards/component.js';
 import { countAlarmEvents, type GaswatchMetrics, pipelineMetrics } from './http/metrics.js';
@@ -569,35 +570,3 @@ export function buildTerm(ctx: TermContext): Term {
     },
   };
 }
-
-/**
- * Holds messages until opened (their handling waits, in arrival order), and after `close()` leaves
- * new ones unhandled and unacknowledged, for the broker to hand to the next holder of the session.
- */
-class Gate {
-  private opened = false;
-  private closed = false;
-  private release: (() => void) | undefined;
-  private readonly waiting = new Promise<void>((r) => (this.release = r));
-
-  constructor(private readonly handle: (topic: string, payload: Buffer) => Promise<unknown> | undefined) {}
-
-  through(topic: string, payload: Buffer): Promise<unknown> | undefined {
-    if (this.closed) return NEVER;
-    if (this.opened) return this.handle(topic, payload);
-    return this.waiting.then(() => (this.closed ? NEVER : this.handle(topic, payload)));
-  }
-
-  open(): void {
-    this.opened = true;
-    this.release?.();
-  }
-
-  close(): void {
-    this.closed = true;
-    this.release?.();
-  }
-}
-
-/** Never settles: the message is never acknowledged on this connection. */
-const NEVER = new Promise<never>(() => undefined);

@@ -10,12 +10,10 @@
  * The highest term this node has held is kept in `ha.json` in the state directory, so its next
  * term is higher even when the broker lost the retained status.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { writeFileAtomic } from '../util/atomic-file.js';
 import type { Clock, Timer } from '../util/clock.js';
-import { type Component, Runner } from '../util/lifecycle.js';
+import { type Component, Runner, scoped } from '../util/lifecycle.js';
 import type { Logger } from '../util/logger.js';
+import type { ActiveSet, TermLink } from './active-set.js';
 import type { Mirror } from './mirror.js';
 import {
   type DemoteReason,
@@ -27,34 +25,13 @@ import {
   stepRole,
 } from './role.js';
 import { type Claim, compareClaims, offlineStatus, onlineStatus } from './status.js';
+import { loadTerm, saveTerm } from './term-file.js';
 import type { HaWatch, WatchOptions } from './watch.js';
 
-const TERM_FILE = 'ha.json';
 /** MQTT 5 reason code of a DISCONNECT sent to a client whose session another connection took. */
 const SESSION_TAKEN_OVER = 0x8e;
 
-/** The active set of one term, as the controller runs it. */
-export interface ActiveSet {
-  parts: Component[];
-  /** Republish the online status now. */
-  assertStatus(): void;
-  /** Taken over from another node: say so to the operators (a system alarm). */
-  tookOver?(from: Claim, term: number): void;
-  close(): void;
-}
-
-/** What a term asks of the node (term.ts `TermHa`, without what compose.ts adds). */
-export interface TermLink {
-  term: number;
-  onlinePayload(): string;
-  offlinePayload: string;
-  /** True once this term is over for any reason but a clean stop: its connection publishes no status then. */
-  deposed(): boolean;
-  onPartitionClosed(reasonCode: number | undefined): void;
-  /** The heartbeat went unacknowledged too long: the broker may think this node gone (term.ts). */
-  onLeaseLapsed(): void;
-  sync(): Promise<void>;
-}
+export type { ActiveSet, TermLink };
 
 export interface ControllerDeps<T extends ActiveSet> {
   node: string;
@@ -80,7 +57,6 @@ export class HaController<T extends ActiveSet = ActiveSet> {
   private queue: Promise<void> = Promise.resolve();
   private active: { set: T; runner: Runner; term: number } | undefined;
   private standby: Runner | undefined;
-  private promotedAt: number | undefined;
   /** Time from the decision to take over to the active set running, of the last takeover (ms). */
   lastTakeoverMs: number | undefined;
   takeovers = 0;
@@ -119,7 +95,7 @@ export class HaController<T extends ActiveSet = ActiveSet> {
   }
 
   async start(): Promise<void> {
-    const term = await this.loadTerm();
+    const term = await loadTerm(this.deps.stateDir);
     this.state = initialRole(this.deps.node, term);
     this.deps.logger.info(
       { node: this.deps.node, lastTerm: term, takeoverAfter: this.deps.takeoverAfter },
@@ -197,30 +173,11 @@ export class HaController<T extends ActiveSet = ActiveSet> {
       { term, from: from ? { node: from.node, term: from.term, online: from.online } : null },
       `hot standby: taking the partition over (term ${term})`,
     );
-    await this.saveTerm(term);
+    await saveTerm(this.deps.stateDir, this.deps.node, term, this.deps.clock.now(), this.deps.logger);
     await this.standby?.stop();
     this.standby = undefined;
-    const claim: Claim = { term, node: this.deps.node };
-    const since = new Date(this.deps.clock.now()).toISOString();
     let set: T;
-    const link: TermLink = {
-      term,
-      onlinePayload: () => onlineStatus(claim, since, this.deps.version),
-      offlinePayload: offlineStatus(claim),
-      deposed: () => this.deposed(term) || (this.state.role !== 'stopped' && this.active?.term !== term),
-      onPartitionClosed: (code) =>
-        this.lost(
-          term,
-          code === SESSION_TAKEN_OVER
-            ? 'hot standby: another connection took the partition’s session over'
-            : 'hot standby: lost the partition’s connection',
-          { reasonCode: code },
-        ),
-      onLeaseLapsed: () =>
-        // The standby takes over when it has not heard the heartbeat for takeoverAfter: stop first.
-        this.lost(term, 'hot standby: the broker has not acknowledged the heartbeat; the partition may be another’s'),
-      sync: () => this.deps.watch().sync(),
-    };
+    const link = this.link(term);
     try {
       set = this.deps.buildActive(link);
     } catch (err) {
@@ -241,13 +198,36 @@ export class HaController<T extends ActiveSet = ActiveSet> {
     }
     if (this.state.role !== 'promoting' || this.state.term !== term) return; // a demotion is queued behind us
     this.deps.mirror.collect(false);
-    this.promotedAt = this.deps.clock.now();
-    this.lastTakeoverMs = this.promotedAt - started;
+    this.lastTakeoverMs = this.deps.clock.now() - started;
     this.takeovers++;
     // A failover is worth an alarm; a planned handover (a clean stop) is not.
     if (from && from.node !== this.deps.node && !from.handover) set.tookOver?.(from, term);
     this.input({ type: 'promoted', now: this.deps.clock.now() });
     log.info({ term, tookMs: this.lastTakeoverMs }, `hot standby: active (term ${term})`);
+  }
+
+  /** What the active set of `term` asks of this node. */
+  private link(term: number): TermLink {
+    const claim: Claim = { term, node: this.deps.node };
+    const since = new Date(this.deps.clock.now()).toISOString();
+    return {
+      term,
+      onlinePayload: () => onlineStatus(claim, since, this.deps.version),
+      offlinePayload: offlineStatus(claim),
+      deposed: () => this.deposed(term) || (this.state.role !== 'stopped' && this.active?.term !== term),
+      onPartitionClosed: (code) =>
+        this.lost(
+          term,
+          code === SESSION_TAKEN_OVER
+            ? 'hot standby: another connection took the partition’s session over'
+            : 'hot standby: lost the partition’s connection',
+          { reasonCode: code },
+        ),
+      // The standby takes over when it has not heard the heartbeat for takeoverAfter: stop first.
+      onLeaseLapsed: () =>
+        this.lost(term, 'hot standby: the broker has not acknowledged the heartbeat; the partition may be another’s'),
+      sync: () => this.deps.watch().sync(),
+    };
   }
 
   /** The term's link to the partition is gone or in doubt: step down (role.ts `partition_lost`). */
@@ -315,30 +295,4 @@ export class HaController<T extends ActiveSet = ActiveSet> {
       this.deps.logger.error({ err }, 'hot standby: the standby set failed to start');
     }
   }
-
-  private async loadTerm(): Promise<number> {
-    try {
-      const doc = JSON.parse(await readFile(path.join(this.deps.stateDir, TERM_FILE), 'utf8')) as { term?: unknown };
-      return typeof doc.term === 'number' && Number.isSafeInteger(doc.term) && doc.term >= 0 ? doc.term : 0;
-    } catch {
-      return 0;
-    }
-  }
-
-  private async saveTerm(term: number): Promise<void> {
-    try {
-      await writeFileAtomic(
-        path.join(this.deps.stateDir, TERM_FILE),
-        JSON.stringify({ node: this.deps.node, term, at: new Date(this.deps.clock.now()).toISOString() }),
-      );
-    } catch (err) {
-      this.deps.logger.error({ err }, 'hot standby: could not record the term in the state directory');
-    }
-  }
-}
-
-/** A sub-runner's list: needs on components outside it (the process's own, started before) dropped. */
-export function scoped(parts: readonly Component[]): Component[] {
-  const names = new Set(parts.map((p) => p.name));
-  return parts.map((p) => ({ ...p, needs: (p.needs ?? []).filter((n) => names.has(n)) }));
 }

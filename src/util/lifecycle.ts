@@ -104,3 +104,9 @@ export function order(components: readonly Component[]): Component[] {
   for (const c of components) visit(c, []);
   return out;
 }
+
+/** A sub-runner's list: needs on components outside it (the process's own, started before) dropped. */
+export function scoped<T extends Component>(parts: readonly T[]): T[] {
+  const names = new Set(parts.map((p) => p.name));
+  return parts.map((p) => ({ ...p, needs: (p.needs ?? []).filter((n) => names.has(n)) }));
+}
