@@ -8,6 +8,7 @@ import { openForm } from './dialogs.js';
 import { formatClock, PRIORITY_ORDER, zoneOf } from './format.js';
 import { initI18n, onLanguageChange, t } from './i18n.js';
 import { Journal } from './journal.js';
+import { startRole } from './role.js';
 import { SensorPanel } from './sensors.js';
 import { Horn } from './sound.js';
 
@@ -256,6 +257,7 @@ window.addEventListener('resize', () => panel.resize());
 
 async function start() {
   await initI18n();
+  startRole();
   onLanguageChange(relabel);
   // What the panels built before the language was known (the journal's event names).
   journal.relabel();
