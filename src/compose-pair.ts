@@ -26,6 +26,8 @@ export interface HaView {
   role: string;
   term: number;
   active: { node: string; term: number; online: boolean } | null;
+  /** The other nodes of the pair and their roles (their presence): a missing standby shows here. */
+  peers: Record<string, string>;
   lastTakeoverMs: number | undefined;
 }
 
@@ -46,6 +48,7 @@ export interface Pair {
     term: number;
     watching: boolean;
     active: HaView['active'];
+    peers: HaView['peers'];
   };
   connected(): boolean;
   /** The console of a standby: the partition's records as the broker has them, read-only. */
@@ -139,6 +142,7 @@ export function composePair(pair: HaConfig, term: TermContext, version: string):
       role: controller.role,
       term: controller.term,
       active: controller.activeNode,
+      peers: controller.peerRoles,
       lastTakeoverMs: controller.lastTakeoverMs,
     }),
     readiness: (reasons) => {
@@ -150,6 +154,7 @@ export function composePair(pair: HaConfig, term: TermContext, version: string):
         term: controller.term,
         watching: controller.watching,
         active: controller.activeNode,
+        peers: controller.peerRoles,
       };
     },
     connected: () => w.connected,

@@ -54,6 +54,7 @@ export interface Readiness {
   /** Whether the node sees the partition's status (a standby that does not cannot take over). */
   watching?: boolean;
   active?: { node: string; term: number; online: boolean } | null;
+  peers?: Record<string, string>;
 }
 
 /** Everything built for one run: the runner, and the parts tests and the demo look at. */

@@ -64,6 +64,8 @@ export interface Streams {
 export interface TermHa {
   node: string;
   term: number;
+  /** Taken over from another node: restore from the retained records, not this node's state directory. */
+  adopt: boolean;
   takeoverAfter: number;
   onlinePayload(): string;
   offlinePayload: string;
@@ -175,8 +177,8 @@ export function buildTerm(ctx: TermContext): Term {
     sites: () => config().sites,
     standing: () => engine.list(),
     systemAlarms,
-    // A node taking a partition over: the retained records are the truth (hazards/adopt.ts).
-    adopt: ha
+    // A node taking a partition over from another: the retained records are the truth (hazards/adopt.ts).
+    adopt: ha?.adopt
       ? (doc) => adoptHazards(doc, ha.hazardRecords(), ha.owns, config().main.hazards.escalateAfter)
       : undefined,
   });
@@ -382,11 +384,14 @@ export function buildTerm(ctx: TermContext): Term {
         let entries: AlarmEntry[] = restored.entries;
         let journal = restored.journal;
         if (ha) {
-          // The retained records are the truth of a partition taken over (alarms/adopt.ts); the other
-          // node's events this node saw join its journal, so escalation knows who was reached.
-          const adopted = adoptRecords(entries, ha.alarmRecords(), clock.now(), ha.owns);
-          entries = adopted.entries;
-          for (const line of adopted.notes) log.info({ module: 'ha' }, line);
+          // The retained records are the truth of a partition taken over from another node
+          // (alarms/adopt.ts); the other node's events this node saw join its journal, so
+          // escalation knows who was reached.
+          if (ha.adopt) {
+            const adopted = adoptRecords(entries, ha.alarmRecords(), clock.now(), ha.owns);
+            entries = adopted.entries;
+            for (const line of adopted.notes) log.info({ module: 'ha' }, line);
+          }
           const seen = ha.takeEvents();
           journal = [...journal, ...seen];
           if (seen.length) void bookStore.save(seen, () => engine.entries()).catch(() => undefined);

@@ -18,6 +18,12 @@ export interface ActiveSet {
 /** What a term asks of the node (term.ts `TermHa`, without what compose.ts adds). */
 export interface TermLink {
   term: number;
+  /**
+   * The partition was another node's before this term: its retained records are the truth. When
+   * it was this node's own (or nobody's), this node's state directory is, as for a single node —
+   * it also holds when the broker lost its retained messages.
+   */
+  adopt: boolean;
   onlinePayload(): string;
   offlinePayload: string;
   /** True once this term is over for any reason but a clean stop: its connection publishes no status then. */

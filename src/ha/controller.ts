@@ -15,15 +15,8 @@ import { type Component, Runner, scoped } from '../util/lifecycle.js';
 import type { Logger } from '../util/logger.js';
 import type { ActiveSet, TermLink } from './active-set.js';
 import type { Mirror } from './mirror.js';
-import {
-  type DemoteReason,
-  initialRole,
-  type Role,
-  type RoleEffect,
-  type RoleInput,
-  type RoleState,
-  stepRole,
-} from './role.js';
+import type { DemoteReason, Role, RoleEffect, RoleInput, RoleState } from './role.js';
+import * as machine from './role.js';
 import { type Claim, compareClaims, offlineStatus, onlineStatus } from './status.js';
 import { loadTerm, saveTerm } from './term-file.js';
 import type { HaWatch, WatchOptions } from './watch.js';
@@ -60,15 +53,15 @@ export class HaController<T extends ActiveSet = ActiveSet> {
   /** Time from the decision to take over to the active set running, of the last takeover (ms). */
   lastTakeoverMs: number | undefined;
   takeovers = 0;
+  private readonly peers = new Map<string, string>();
 
   constructor(private readonly deps: ControllerDeps<T>) {
-    this.state = initialRole(deps.node, 0);
+    this.state = machine.initialRole(deps.node, 0);
   }
 
   get role(): Role {
     return this.state.role;
   }
-
   get term(): number {
     return this.state.term;
   }
@@ -83,24 +76,30 @@ export class HaController<T extends ActiveSet = ActiveSet> {
   get watching(): boolean {
     return this.state.watching;
   }
+  /** The other nodes of the pair and their roles, as their presence says. */
+  get peerRoles(): Record<string, string> {
+    return Object.fromEntries(this.peers);
+  }
 
   /** The callbacks the watch feeds. */
-  watchCallbacks(): Pick<WatchOptions, 'onSynced' | 'onStatus' | 'onLost'> {
+  watchCallbacks(): Pick<WatchOptions, 'onSynced' | 'onStatus' | 'onLost' | 'onPeer'> {
     const now = () => this.deps.clock.now();
     return {
       onSynced: (status) => this.input({ type: 'synced', status, now: now() }),
       onStatus: (status) => this.input({ type: 'status', status, now: now() }),
       onLost: () => this.input({ type: 'watch_lost' }),
+      onPeer: (node, role) => {
+        this.peers.set(node, role);
+        this.input({ type: 'peer', standby: [...this.peers.values()].includes('standby') });
+      },
     };
   }
 
   async start(): Promise<void> {
     const term = await loadTerm(this.deps.stateDir);
-    this.state = initialRole(this.deps.node, term);
-    this.deps.logger.info(
-      { node: this.deps.node, lastTerm: term, takeoverAfter: this.deps.takeoverAfter },
-      'hot standby: starting as standby',
-    );
+    this.state = machine.initialRole(this.deps.node, term);
+    const { node, takeoverAfter } = this.deps;
+    this.deps.logger.info({ node, lastTerm: term, takeoverAfter }, 'hot standby: starting as standby');
     this.deps.mirror.collect(true);
     this.enqueue(() => this.startStandby());
     this.deps.onRole?.('standby', term);
@@ -125,7 +124,7 @@ export class HaController<T extends ActiveSet = ActiveSet> {
 
   private input(i: RoleInput): void {
     const before = this.state;
-    const { state, effects } = stepRole(before, i, this.deps.takeoverAfter);
+    const { state, effects } = machine.stepRole(before, i, this.deps.takeoverAfter);
     this.state = state;
     if (state.role !== before.role) {
       this.deps.onRole?.(state.role, state.term);
@@ -177,7 +176,7 @@ export class HaController<T extends ActiveSet = ActiveSet> {
     await this.standby?.stop();
     this.standby = undefined;
     let set: T;
-    const link = this.link(term);
+    const link = this.link(term, from !== null && from.node !== this.deps.node);
     try {
       set = this.deps.buildActive(link);
     } catch (err) {
@@ -207,11 +206,12 @@ export class HaController<T extends ActiveSet = ActiveSet> {
   }
 
   /** What the active set of `term` asks of this node. */
-  private link(term: number): TermLink {
+  private link(term: number, adopt: boolean): TermLink {
     const claim: Claim = { term, node: this.deps.node };
     const since = new Date(this.deps.clock.now()).toISOString();
     return {
       term,
+      adopt,
       onlinePayload: () => onlineStatus(claim, since, this.deps.version),
       offlinePayload: offlineStatus(claim),
       deposed: () => this.deposed(term) || (this.state.role !== 'stopped' && this.active?.term !== term),

@@ -19,6 +19,7 @@
  *  active     |                                |                                          |           |
  *  demoting   | demoted                        |                                          | standby   | wake at the takeover time
  *  any        | watch_lost                     |                                          | (same)    | — (not watching: no takeover)
+ *  any        | peer                           | (whether another node stands by updates) | (same)    | standby: wake at the takeover time
  *  promoting, | stop                           |                                          | stopped   | demote(stop)
  *  active     |                                |                                          |           |
  *  others     | stop                           |                                          | stopped   | —
@@ -28,8 +29,8 @@
  *  - none seen since it watched: that moment + takeoverAfter (a fresh broker, or one that lost its
  *    retained messages);
  *  - its own (it held the partition last and nobody took it since): at once — unless its last term
- *    ended within 3 × takeoverAfter of its start, then 2 × takeoverAfter after it ended, so that a
- *    node that keeps losing the partition leaves it to the other;
+ *    ended within 3 × takeoverAfter of its start and another node stands by, then 2 × takeoverAfter
+ *    after it ended, so that a node that keeps losing the partition leaves it to the other;
  *  - another node's, online: when that status was last heard + takeoverAfter (the active node
  *    republishes it every takeoverAfter / 3: a lease);
  *  - another node's, offline (its Last Will): when it was heard + takeoverAfter; at once after a
@@ -58,12 +59,15 @@ export interface RoleState {
   termEnd: number | null;
   /** No promotion before this (after a failed one). */
   notBefore: number;
+  /** Another node of the pair says it stands by (its presence, watch.ts). */
+  peerStandby: boolean;
 }
 
 export type RoleInput =
   | { type: 'synced'; status: Status | undefined; now: number }
   | { type: 'status'; status: Status; now: number }
   | { type: 'watch_lost' }
+  | { type: 'peer'; standby: boolean }
   | { type: 'tick'; now: number }
   | { type: 'promoted'; now: number }
   | { type: 'failed'; now: number }
@@ -95,6 +99,7 @@ export function initialRole(node: string, term: number): RoleState {
     termStart: null,
     termEnd: null,
     notBefore: Number.NEGATIVE_INFINITY,
+    peerStandby: false,
   };
 }
 
@@ -106,7 +111,11 @@ export function takeoverAt(s: RoleState, takeoverAfter: number): number | undefi
   if (!h) at = s.syncedAt + takeoverAfter;
   else if (h.node === s.node) {
     const short =
-      s.termStart !== null && s.termEnd !== null && s.termEnd - s.termStart < 3 * takeoverAfter && h.term === s.term;
+      s.peerStandby &&
+      s.termStart !== null &&
+      s.termEnd !== null &&
+      s.termEnd - s.termStart < 3 * takeoverAfter &&
+      h.term === s.term;
     at = short ? (s.termEnd as number) + 2 * takeoverAfter : Number.NEGATIVE_INFINITY;
   } else if (h.online || !h.handover) at = h.at + takeoverAfter;
   else at = h.at;
@@ -136,6 +145,10 @@ export function stepRole(s: RoleState, input: RoleInput, takeoverAfter: number):
     }
     case 'watch_lost':
       return { state: { ...s, watching: false }, effects: [] };
+    case 'peer': {
+      const next = { ...s, peerStandby: input.standby };
+      return { state: next, effects: s.role === 'standby' ? wake(next, takeoverAfter) : [] };
+    }
     case 'tick': {
       if (s.role !== 'standby') return { state: s, effects: [] };
       const at = takeoverAt(s, takeoverAfter);

@@ -39,6 +39,8 @@ export interface WatchOptions {
   /** A status published while watching. */
   onStatus: (status: Status) => void;
   onLost: () => void;
+  /** The other nodes' presence: each node's role (`standby`, `active`, …, `offline`). */
+  onPeer: (node: string, role: string) => void;
   /** The node's presence record now (role, term). */
   presence: () => Record<string, unknown>;
 }
@@ -194,6 +196,17 @@ export class HaWatch {
     if (topic === this.syncTopic) {
       this.waiting.get(payload.toString('utf8'))?.();
       this.waiting.delete(payload.toString('utf8'));
+      return;
+    }
+    if (topic.startsWith(`${o.haTopic}/nodes/`)) {
+      const node = topic.slice(o.haTopic.length + 7);
+      if (node === o.node || payload.length === 0) return;
+      try {
+        const role = (JSON.parse(payload.toString('utf8')) as { role?: unknown }).role;
+        if (typeof role === 'string') o.onPeer(node, role);
+      } catch {
+        // not a presence record
+      }
       return;
     }
     if (topic === o.statusTopic) {

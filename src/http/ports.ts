@@ -49,6 +49,7 @@ export interface HaApi {
     role: string;
     term: number;
     active: { node: string; term: number; online: boolean } | null;
+    peers: Record<string, string>;
   };
 }
 

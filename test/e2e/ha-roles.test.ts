@@ -3,7 +3,9 @@
  * both nodes started at once on a broker that has never seen the partition — one becomes active,
  * for good; the standby's console and API show the partition's alarms read-only and refuse
  * acknowledgements (503 `standby`) while `/readyz` says 503 `standby` and `/metrics` the role; a
- * clean stop of the active node hands the partition over at once, without waiting takeoverAfter.
+ * clean stop of the active node hands the partition over at once, without waiting takeoverAfter; a
+ * broker restart that loses every retained message (no persistence) leaves the node that held the
+ * partition with its own alarm book, not an empty one.
  */
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,5 +155,36 @@ describe('roles of a pair', () => {
         `ha/roles: clean stop of node ${active.name}: node ${standby.name} active ${(tookMs / 1000).toFixed(2)} s later`,
       );
     }),
+  );
+  it(
+    'a broker restart without persistence: the node takes its partition back with its own alarm book',
+    { timeout: 60_000 },
+    () =>
+      onFailure(async () => {
+        const active = nodes.find((n) => n.daemon?.child.exitCode === null) as PairNode;
+        const before = (await active.readyz()).body.term as number;
+        await broker.stopForOutage();
+        await broker.restart(); // no persistence: the retained status, records and session are gone
+        await waitFor(
+          async () => (await active.readyz()).body.term === before + 1 && (await active.readyz()).status === 200,
+          {
+            timeout: 30_000,
+            message: 'the node active again in a new term',
+          },
+        );
+        const list = await (await fetch(`http://127.0.0.1:${active.port}/api/alarms`, { headers: auth })).json();
+        expect(list).toEqual([expect.objectContaining({ id: 's/G/hi', state: 'active_acked', ackedBy: 'wang' })]);
+        // …and its retained record is on the broker again (republished just after the takeover).
+        const retained = async () => {
+          const fresh = await connectClient(broker.url);
+          const got: boolean[] = [];
+          fresh.on('message', (topic, _payload, packet) => topic === 'gaswatch/alarms/s/G/hi' && got.push(packet.retain));
+          await fresh.subscribeAsync('gaswatch/alarms/#', { qos: 1 });
+          await sleep(300);
+          await fresh.endAsync();
+          return got.includes(true);
+        };
+        await waitFor(retained, { message: 'the retained record republished' });
+      }),
   );
 });

@@ -197,10 +197,8 @@ describe('the hazard register taken over from the retained records', () => {
         rectifiedBy: null,
         rectifiedAt: null,
       }));
-    own.hazards.push({
-      ...(own.hazards[0] as (typeof own.hazards)[0]),
-      record: { ...(own.hazards[0]?.record as never), id: 'zjk-depot/H-9' },
-    });
+    const first = own.hazards[0] as (typeof own.hazards)[0];
+    own.hazards.push({ ...first, record: { ...first.record, id: 'zjk-depot/H-9' } });
     own.next = { 'zjk-depot': 2 };
     const doc = adoptHazards(own, retained, all, 24 * 3_600_000);
     const b = new HazardRegister(cfg, { clock, logger: silentLogger(), out, sites: () => sites });

@@ -127,6 +127,14 @@ describe('role machine (a row of the table each)', () => {
     expect(effects).toEqual([{ type: 'wake', at: 100 + T }]);
   });
 
+  it('any | peer: whether another node stands by updates; a standby wakes at its takeover time', () => {
+    const s = standby({ role: 'standby', term: 3, highest: { ...offline('a', 3), at: 0 }, termStart: 0, termEnd: 100 });
+    const { state, effects } = stepRole(s, { type: 'peer', standby: true }, T);
+    expect(state.peerStandby).toBe(true);
+    expect(effects).toEqual([{ type: 'wake', at: 100 + 2 * T }]);
+    expect(stepRole(active(4), { type: 'peer', standby: false }, T).effects).toEqual([]);
+  });
+
   it('any | watch_lost: not watching, so no takeover', () => {
     const { state, effects } = stepRole(standby(), { type: 'watch_lost' }, T);
     expect(state.watching).toBe(false);
@@ -150,10 +158,12 @@ describe('takeover time of a standby', () => {
     expect(takeoverAt(standby({ syncedAt: 50 }), T)).toBe(50 + T);
   });
 
-  it('its own claim: at once — but a node that lost a short term waits 2 × takeoverAfter', () => {
+  it('its own claim: at once — but a node that lost a short term waits 2 × takeoverAfter when another stands by', () => {
     expect(takeoverAt(standby({ highest: { ...offline('a', 3), at: 5 } }), T)).toBe(Number.NEGATIVE_INFINITY);
-    const short = standby({ highest: { ...online('a', 3), at: 5 }, termStart: 0, termEnd: 1000 });
+    const short = standby({ highest: { ...online('a', 3), at: 5 }, termStart: 0, termEnd: 1000, peerStandby: true });
     expect(takeoverAt(short, T)).toBe(1000 + 2 * T);
+    // With nobody standing by there is nobody to leave it to.
+    expect(takeoverAt({ ...short, peerStandby: false }, T)).toBe(Number.NEGATIVE_INFINITY);
   });
 
   it('another node online: when it was last heard + takeoverAfter (a lease)', () => {
