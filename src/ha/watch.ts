@@ -49,8 +49,10 @@ export class HaWatch {
   private client: MqttClient | undefined;
   private synced = false;
   private latest: Status | undefined;
-  private readonly waiting = new Map<string, () => void>();
+  private readonly waiting = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
   private stopping = false;
+  /** Counts connections: what a previous one was still doing is not done on a later one. */
+  private generation = 0;
 
   constructor(private readonly o: WatchOptions) {}
 
@@ -93,6 +95,9 @@ export class HaWatch {
     client.on('connect', () => void this.connected_());
     client.on('message', (topic, payload) => this.message(topic, payload));
     client.on('close', () => {
+      this.generation++;
+      for (const w of this.waiting.values()) w.reject(new Error('the watch connection closed'));
+      this.waiting.clear();
       if (this.synced && !this.stopping) {
         o.logger.warn({ url: o.url }, 'hot standby: lost the watch on the partition status');
         this.synced = false;
@@ -115,9 +120,15 @@ export class HaWatch {
         this.waiting.delete(nonce);
         reject(new Error(`no answer from the broker within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.waiting.set(nonce, () => {
-        clearTimeout(timer);
-        resolve();
+      this.waiting.set(nonce, {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
       });
       client.publish(this.syncTopic, nonce, { qos: 1 }, (err) => {
         if (!err) return;
@@ -165,6 +176,7 @@ export class HaWatch {
   private async connected_(): Promise<void> {
     const client = this.client as MqttClient;
     const o = this.o;
+    const generation = this.generation;
     this.latest = undefined;
     o.mirror.beginSync();
     try {
@@ -180,10 +192,12 @@ export class HaWatch {
         o.logger.error({ granted }, 'hot standby: the broker refused a subscription of the watch (check its ACLs)');
       await this.sync();
     } catch (err) {
+      if (generation !== this.generation) return; // that connection is gone already
       o.logger.warn({ err: (err as Error).message }, 'hot standby: reading the partition status failed; retrying');
       client.stream?.destroy();
       return;
     }
+    if (generation !== this.generation) return;
     o.mirror.endSync();
     this.synced = true;
     o.logger.info({ status: this.latest ?? null }, 'hot standby: watching the partition status');
@@ -194,8 +208,9 @@ export class HaWatch {
   private message(topic: string, payload: Buffer): void {
     const o = this.o;
     if (topic === this.syncTopic) {
-      this.waiting.get(payload.toString('utf8'))?.();
-      this.waiting.delete(payload.toString('utf8'));
+      const nonce = payload.toString('utf8');
+      this.waiting.get(nonce)?.resolve();
+      this.waiting.delete(nonce);
       return;
     }
     if (topic.startsWith(`${o.haTopic}/nodes/`)) {
