@@ -7,11 +7,11 @@
  * events go out on MQTT (`gaswatch/events`, the always-on channel) and show on the console.
  */
 import type { Counter } from 'prom-client';
-import { Notify, type NotifyChannelConfig, type NotifyConfig } from '../config/schema.js';
+import { Notify, type NotifyConfig } from '../config/schema.js';
 import type { AlarmNotices, SystemAlarms } from '../domain/ports.js';
 import type { SiteDef } from '../domain/sensor.js';
 import type { AlarmBatch, AlarmEvent } from '../domain/types.js';
-import { DEFAULT_LOCALE, type Locale, translator } from '../i18n/index.js';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { unreachablePeople } from './chain.js';

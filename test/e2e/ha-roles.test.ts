@@ -178,7 +178,10 @@ describe('roles of a pair', () => {
         const retained = async () => {
           const fresh = await connectClient(broker.url);
           const got: boolean[] = [];
-          fresh.on('message', (topic, _payload, packet) => topic === 'gaswatch/alarms/s/G/hi' && got.push(packet.retain));
+          fresh.on(
+            'message',
+            (topic, _payload, packet) => topic === 'gaswatch/alarms/s/G/hi' && got.push(packet.retain),
+          );
           await fresh.subscribeAsync('gaswatch/alarms/#', { qos: 1 });
           await sleep(300);
           await fresh.endAsync();

@@ -76,7 +76,11 @@ describe('POST /api/hazards', () => {
       [{ ...NEW, description: '  ' }, 400, 'body.description: a description of the hazard is required'],
       [{ ...NEW, severity: 'critical' }, 400, 'body.severity: severity must be one of major, minor'],
       [{ ...NEW, kind: 'stale' }, 400, 'body.kind: kind of a hazard registered by hand is "manual"'],
-      [{ ...NEW, sensor: 'GD 12' }, 400, 'body.sensor: expected an id of 1–128 letters, digits, ".", "_", "-", not starting with "."'],
+      [
+        { ...NEW, sensor: 'GD 12' },
+        400,
+        'body.sensor: expected an id of 1–128 letters, digits, ".", "_", "-", not starting with "."',
+      ],
       [{ ...NEW, site: 'nowhere' }, 404, 'no site "nowhere" in the config'],
       [{ ...NEW, colour: 'red' }, 400, 'body: Unrecognized key: "colour"'],
     ];

@@ -19,7 +19,7 @@ function render(badge, note) {
   if (active) return;
   const other = current.active;
   note.textContent =
-    other && other.online && other.node !== current.node
+    other?.online && other.node !== current.node
       ? t('console.ha.standbyNote', { node: other.node })
       : t('console.ha.standbyNoActive');
 }
