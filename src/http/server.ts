@@ -240,8 +240,10 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
   });
   if (deps.hazards) registerHazardRoutes(app, { ...guard, hazards: deps.hazards, logger });
   if (deps.kpis) registerKpiRoutes(app, { ...guard, kpis: deps.kpis, clock: deps.clock });
+  // The node's role, open like /readyz (it says no more than /readyz does) so the console can show it
+  // before anyone logs in; a single node answers too (no pair: the console shows no role).
   const ha = deps.ha;
-  if (ha) app.get('/api/ha', { onRequest: need(guard, 'viewer', { write: false }) }, async () => ha.role());
+  app.get('/api/ha', probe('readyz'), async () => (ha ? { pair: true, ...ha.role() } : { pair: false }));
 
   let started = false;
   return {

@@ -1,6 +1,6 @@
 // The node's role in a hot-standby pair (docs/ha.md): a badge in the header, and on the standby a
 // banner that it only shows the partition (acknowledging and shelving happen on the active node),
-// naming the node that is active. A single node has no /api/ha: nothing is shown.
+// naming the node that is active. A single node says it is no pair: nothing is shown.
 // When the role changes the page reloads: a node that became active (or stood down) shows its own
 // alarm book from then on, not what it showed in its other role.
 
@@ -45,9 +45,10 @@ export function startRole() {
       setTimeout(poll, EVERY_MS);
       return;
     }
-    if (res.status === 404) return; // a single node: no pair, no badge
+    if (res.status === 404) return; // an older daemon
     if (res.ok) {
       const next = await res.json();
+      if (next.pair === false) return; // a single node: no pair, no badge
       const was = current?.role === 'active';
       const changed = current !== null && was !== (next.role === 'active');
       current = next;
