@@ -5,7 +5,7 @@
  */
 
 import type { AlarmEngine } from './alarms/engine.js';
-import { type Composed, compose, VERSION } from './compose.js';
+import { type Composed, compose, type HaView, type Readiness, VERSION } from './compose.js';
 import { mainWarnings } from './config/check-main.js';
 import { type LoadedConfig, loadConfig } from './config/load.js';
 import type { HazardRegister } from './hazards/register.js';
@@ -16,6 +16,7 @@ import type { EmbeddedBroker } from './ingest/embedded-broker.js';
 import type { KpiService } from './kpis/service.js';
 import type { OpsMetrics } from './ops-metrics.js';
 import type { Store } from './store/store.js';
+import type { Term } from './term.js';
 import { type Clock, systemClock } from './util/clock.js';
 import type { Logger } from './util/logger.js';
 import { processRedactor, type Redactor } from './util/redact.js';
@@ -76,7 +77,6 @@ export class App {
       since: this.since,
       env: this.env,
       redactor: this.redactor,
-      readiness: () => this.readiness(),
     });
     await this.built.runner.start();
     const c = this.built.config();
@@ -95,12 +95,8 @@ export class App {
     await this.built?.watcher.reload();
   }
 
-  readiness(): { ready: boolean; reasons: string[] } {
-    const reasons: string[] = [];
-    if (!this.built) reasons.push('config not loaded');
-    else if (!this.built.runner.running) reasons.push('starting');
-    if (!this.built?.conn.connected) reasons.push('MQTT not connected');
-    return { ready: reasons.length === 0, reasons };
+  readiness(): Readiness {
+    return this.built?.readiness() ?? { ready: false, reasons: ['config not loaded', 'MQTT not connected'] };
   }
 
   // The parts, for tests, the demo and benchmarks.
@@ -109,16 +105,16 @@ export class App {
     return this.need().config();
   }
   get engine(): AlarmEngine {
-    return this.need().engine;
+    return this.term().engine;
   }
   get hazards(): HazardRegister {
-    return this.need().hazards;
+    return this.term().hazards.register;
   }
   get kpis(): KpiService {
-    return this.need().kpis;
+    return this.term().kpis;
   }
   get sensors(): SensorView {
-    return this.need().sensors;
+    return this.term().sensors;
   }
   get metrics(): GaswatchMetrics {
     return this.need().metrics;
@@ -130,16 +126,27 @@ export class App {
     return this.need().store;
   }
   get conn(): MqttConnection {
-    return this.need().conn;
+    return this.term().conn;
   }
   get brokerHealth(): BrokerHealth | undefined {
-    return this.built?.brokerHealth;
+    return this.built?.active()?.brokerHealth;
   }
   get broker(): EmbeddedBroker | undefined {
-    return this.built?.broker();
+    return this.built?.active()?.broker();
   }
   get httpUrl(): string | undefined {
     return this.built?.httpUrl();
+  }
+  /** A node of a hot-standby pair: its role, term and the node holding the partition; undefined without `ha`. */
+  get ha(): HaView | undefined {
+    return this.built?.ha();
+  }
+
+  /** The active set in force; a standby node has none. */
+  private term(): Term {
+    const t = this.need().active();
+    if (!t) throw new Error('this node is the standby of its pair: it runs no active set now');
+    return t;
   }
 
   private need(): Composed {

@@ -1,63 +1,36 @@
 /**
- * The wiring of the composition root (app.ts): every room built from the config, the streams
- * between them, and the list of components with what each needs — started by the runner in
- * dependency order, stopped in reverse (STYLE habits 13–14). Nothing here decides anything about
- * readings, alarms or settings; that policy lives in the rooms.
- *
- * Longer than 300 lines because it is the daemon's one wiring diagram: split, the order of the
- * streams' subscribers and of the components would have to be read across files.
+ * The wiring of the composition root (app.ts): the process's own parts — the state lock, the store,
+ * the console, the config watch — and the active set (term.ts), with what each needs; started by
+ * the runner in dependency order, stopped in reverse (STYLE habits 13–14). A single node runs one
+ * active set for its whole life, its parts listed beside the process's own exactly as before there
+ * were pairs. A node of a hot-standby pair (`ha`, src/ha/) runs the pair's controller instead, which
+ * starts a fresh active set for each term the node holds and the standby set in between. Nothing
+ * here decides anything about readings, alarms or settings; that policy lives in the rooms.
  */
 import path from 'node:path';
-import { BookStore } from './alarms/book-store.js';
-import { AlarmEngine } from './alarms/engine.js';
 import type { AppOptions } from './app.js';
+import { composePair, type HaView } from './compose-pair.js';
 import type { LoadedConfig } from './config/load.js';
 import { Reloader } from './config/reload.js';
 import { ConfigWatcher } from './config/watch.js';
-import type { HazardBatch } from './domain/hazards.js';
-import type { AlarmBatch, Reading } from './domain/types.js';
-import { HazardsComponent } from './hazards/component.js';
-import type { HazardRegister } from './hazards/register.js';
-import {
-  countAlarmEvents,
-  countAlarms,
-  createMetrics,
-  type GaswatchMetrics,
-  observeCommit,
-  pipelineMetrics,
-} from './http/metrics.js';
+import type { HazardBatch, HazardCommandResult } from './domain/hazards.js';
+import type { AlarmBatch, CommandResult, Reading } from './domain/types.js';
+import { countAlarms, createMetrics, type GaswatchMetrics, observeCommit } from './http/metrics.js';
+import type { HazardsApi } from './http/ports.js';
 import { createHttpServer, type HttpServer, httpSettings } from './http/server.js';
-import { BrokerHealth } from './ingest/broker-health.js';
-import { type ConnectionOptions, MqttConnection } from './ingest/connection.js';
-import { type EmbeddedBroker, startEmbeddedBroker } from './ingest/embedded-broker.js';
-import { IdleFlush } from './ingest/idle-flush.js';
-import { PoisonGuard } from './ingest/poison.js';
-import { SessionWatch } from './ingest/session-watch.js';
-import { compilePattern, isOwnOrBrokerTopic, subscriptionFilters, type TopicPattern } from './ingest/topics.js';
-import { KpiService } from './kpis/service.js';
-import { HazardNotices } from './notify/hazard-notices.js';
-import { Notifier } from './notify/notifier.js';
+import { compilePattern, subscriptionFilters, type TopicPattern } from './ingest/topics.js';
 import { createOpsMetrics, type OpsMetrics } from './ops-metrics.js';
-import { Pipeline } from './pipeline/pipeline.js';
-import { AlarmPublisher } from './publish/alarm-publisher.js';
-import { COMMAND_MAX_BYTES, CommandHandler } from './publish/commands.js';
-import { HazardPublisher } from './publish/hazard-publisher.js';
-import { hazardEventPoint } from './store/hazard-points.js';
-import { InfluxAlarmHistory } from './store/history.js';
-import { alarmEventPoint } from './store/points.js';
-import { SpoolWatch } from './store/spool-watch.js';
 import { createStore, type Store } from './store/store.js';
+import { buildTerm, type Part, type Term, type TermContext } from './term.js';
 import type { Clock } from './util/clock.js';
-import { type Component, Runner } from './util/lifecycle.js';
+import { Runner } from './util/lifecycle.js';
 import type { Logger } from './util/logger.js';
 import type { Redactor } from './util/redact.js';
 import { lockStateDir, type StateLock } from './util/state-lock.js';
 import { Stream } from './util/stream.js';
-import { SensorView } from './views/sensors.js';
 
 export const VERSION = '0.1.0';
-/** A topic (at most 64 KiB) and MQTT 5 properties around a payload. */
-const PACKET_OVERHEAD = 66 * 1024;
+export type { HaView };
 
 export interface ComposeContext {
   opts: AppOptions;
@@ -69,11 +42,20 @@ export interface ComposeContext {
   env: NodeJS.ProcessEnv;
   /** Masks the config's secrets in every log line; told the new ones on reload. */
   redactor: Redactor;
-  readiness(): { ready: boolean; reasons: string[] };
 }
 
-/** A component that may also take a reloaded config (config/reload.ts). */
-type Part = Component & { applyConfig?(next: LoadedConfig): void };
+/** What `/readyz` says; a node of a pair adds its role, and which node holds the partition. */
+export interface Readiness {
+  ready: boolean;
+  reasons: string[];
+  role?: 'active' | 'standby';
+  node?: string;
+  term?: number;
+  /** Whether the node sees the partition's status (a standby that does not cannot take over). */
+  watching?: boolean;
+  active?: { node: string; term: number; online: boolean } | null;
+  peers?: Record<string, string>;
+}
 
 /** Everything built for one run: the runner, and the parts tests and the demo look at. */
 export interface Composed {
@@ -81,18 +63,18 @@ export interface Composed {
   metrics: GaswatchMetrics;
   ops: OpsMetrics;
   store: Store;
-  engine: AlarmEngine;
-  hazards: HazardRegister;
-  kpis: KpiService;
-  sensors: SensorView;
-  conn: MqttConnection;
+  /** The active set in force: always on a single node; on a node of a pair only while it is active. */
+  active(): Term | undefined;
+  ha(): HaView | undefined;
   http: HttpServer | undefined;
-  brokerHealth: BrokerHealth | undefined;
   runner: Runner;
   watcher: ConfigWatcher;
-  broker(): EmbeddedBroker | undefined;
   httpUrl(): string | undefined;
+  readiness(): Readiness;
 }
+
+const STANDBY_MESSAGE = 'this node is the standby: acknowledge, shelve and change hazards on the active node';
+const STANDBY: CommandResult = { ok: false, code: 'standby', message: STANDBY_MESSAGE };
 
 export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
   const { clock, opts } = ctx;
@@ -101,43 +83,23 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
   const main = config.main;
   // Relative to the working directory, as the shipped config documents.
   const stateDir = path.resolve(main.state.dir);
-  const prefix = main.mqtt.prefix;
   const metrics = createMetrics();
   const ops = createOpsMetrics(metrics.registry);
   const patterns: TopicPattern[] = main.mqtt.topics.map(compilePattern);
   const filters = (c: LoadedConfig) =>
     subscriptionFilters(patterns, c.main.mqtt.subscribe === 'sites' ? c.sites.keys() : undefined);
+  const partitioned = main.mqtt.subscribe === 'sites';
+  // A partition owns the retained records of its own sites only; gaswatch's own alarms carry no
+  // partition, so only an instance holding every site may clear them.
+  const owns = partitioned ? (site: string) => config.sites.has(site) : () => true;
 
   // The streams: what leaves the alarm book, every accepted reading, and what leaves the hazard register.
-  const alarmsOut = new Stream<AlarmBatch>('alarms', log);
-  const readings = new Stream<Reading>('readings', log);
-  const hazardsOut = new Stream<HazardBatch>('hazards', log);
+  const streams = {
+    alarmsOut: new Stream<AlarmBatch>('alarms', log),
+    readings: new Stream<Reading>('readings', log),
+    hazardsOut: new Stream<HazardBatch>('hazards', log),
+  };
 
-  const bookStore = new BookStore({
-    dir: stateDir,
-    logger: log.child({ module: 'book' }),
-    clock,
-    onFailure: () => ops.stateWriteFailures.inc(),
-    // Acks and alarm changes are only in memory until the disk takes them: an operator must know.
-    onHealth: (f) =>
-      systemAlarms.set(
-        'state-write',
-        f !== null,
-        'high',
-        f
-          ? `alarm state cannot be written to the state directory (${f.error}) for ${Math.round(f.sinceMs / 1000)} s: ` +
-              `${f.pendingEvents} changes held in memory and retried`
-          : '',
-      ),
-  });
-  const engine = new AlarmEngine({
-    clock,
-    logger: log.child({ module: 'alarms' }),
-    out: (batch) => alarmsOut.publish(batch),
-    startupGrace: main.alarms.startupGrace,
-    locale: () => config.main.locale,
-  });
-  const systemAlarms = engine.systemAlarms();
   const store = createStore({
     influx: main.influx,
     influxCa: config.tls.influx?.ca,
@@ -146,154 +108,55 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     logger: log.child({ module: 'store' }),
     onCommit: (c) => {
       observeCommit(metrics, c);
-      spoolWatch.check();
+      active()?.spoolWatch.check();
     },
   });
-  const spoolWatch = new SpoolWatch({
-    stats: () => store.stats(),
-    alarms: systemAlarms,
-    maxBytes: main.influx.spoolMaxBytes,
+  const termContext: TermContext = {
+    config: () => config,
+    opts,
     clock,
-    onDropped: (n) => metrics.spoolDropped.inc(n),
-  });
-  const sensors = new SensorView({ clock });
-  const hazards = new HazardsComponent({
-    config,
+    logger: log,
+    since: ctx.since,
+    version: VERSION,
     stateDir,
-    clock,
-    logger: log.child({ module: 'hazards' }),
-    out: (batch) => hazardsOut.publish(batch),
-    sites: () => config.sites,
-    standing: () => engine.list(),
-    systemAlarms,
-  });
-  const register = hazards.register;
-  const kpis = new KpiService({
-    journal: () => engine.history({ limit: Number.POSITIVE_INFINITY }),
-    standing: () => engine.list(),
-    stored: main.influx.enabled ? new InfluxAlarmHistory(main.influx, config.tls.influx?.ca) : undefined,
-    now: () => clock.now(),
-  });
-
-  let broker: EmbeddedBroker | undefined;
-  const connOptions: ConnectionOptions = {
-    // Replaced by the embedded broker's address when it has started (see its component).
-    url: opts.mqttUrl ?? main.mqtt.url,
-    clientId: main.mqtt.clientId,
-    username: main.mqtt.username,
-    password: main.mqtt.password,
-    // aedes speaks MQTT 3.1.1 only.
-    protocolVersion: main.mqtt.url === 'embedded' && !opts.mqttUrl ? 4 : main.mqtt.protocolVersion,
-    receiveMaximum: main.mqtt.receiveMaximum,
-    // The largest message we accept (telemetry or command) plus its topic and properties.
-    maximumPacketSize: Math.max(main.mqtt.maxPayload, COMMAND_MAX_BYTES) + PACKET_OVERHEAD,
-    filters: filters(config),
-    onPublish: (packet) => poison.received(packet),
-    tls: main.mqtt.url === 'embedded' ? undefined : config.tls.mqtt,
-    // Several instances each keep their own retained status (and Will).
-    statusTopic: main.mqtt.instance ? `${prefix}/status/${main.mqtt.instance}` : `${prefix}/status`,
-    onlinePayload: () => JSON.stringify({ state: 'online', since: ctx.since, version: VERSION }),
-    offlinePayload: JSON.stringify({ state: 'offline' }),
-  };
-  const embedded = connOptions.url === 'embedded';
-  const conn = new MqttConnection(connOptions, { logger: log.child({ module: 'mqtt' }), clock });
-  // The message being handled is recorded, so one that crashes the daemon is quarantined when it comes again.
-  const poison = new PoisonGuard({
-    dir: stateDir,
-    logger: log.child({ module: 'poison' }),
-    clock,
-    onQuarantine: (q) => {
-      ops.poisonMessages.inc();
-      poisoned++;
-      const topic = q.topic.length > 200 ? `${q.topic.slice(0, 200)}…` : q.topic;
-      const message =
-        `a message on ${topic} (${q.bytes} bytes) crashed gaswatch (${q.verdict}); delivered again, it was ` +
-        `quarantined unprocessed to ${path.relative(stateDir, q.file) || q.file} in the state directory`;
-      // Raised and cleared at once: it stays on the console (cleared, unacknowledged) until an operator acks it.
-      for (const active of [true, false]) systemAlarms.set('poison-message', active, 'high', message, poisoned);
-    },
-  });
-  let poisoned = 0;
-  const publisher = new AlarmPublisher({
-    conn,
-    prefix,
-    logger: log.child({ module: 'publish' }),
-    skipping: () => poison.skipping(),
-    commands: new CommandHandler({
-      alarms: engine,
-      operators: () => config.main.operators,
-      requireToken: main.mqtt.commands.requireToken,
-      logger: log.child({ module: 'commands' }),
-      accepted: (verb) => ops.commands.inc({ verb }),
-      refused: (reason) => ops.commandsRefused.inc({ reason }),
-      now: () => clock.now(),
-    }),
-  });
-  const notifier = new Notifier(main.notify, {
-    clock,
-    logger: log.child({ module: 'notify' }),
-    alarms: {
-      list: () => engine.list(),
-      history: (q) => engine.history(q),
-      entries: () => engine.entries(),
-      sensorsApi: () => sensors,
-      hazards: () => register.list(),
-      kpis: (from, to) => kpis.fromJournal(from, to),
-    },
-    notices: engine.commands,
-    systemAlarms,
-    sites: () => config.sites,
-    counter: metrics.notifications,
-    settings: () => ({ locale: config.main.locale, timezone: config.main.timezone }),
-  });
-  const pipeline = new Pipeline({
-    engine,
+    metrics,
+    ops,
     store,
-    clock,
-    logger: log.child({ module: 'ingest' }),
-    metrics: pipelineMetrics(metrics),
-    sites: () => config.sites,
-    patterns: () => patterns,
-    maxPayload: main.mqtt.maxPayload,
-    onReading: (r) => void readings.publish(r),
-  });
-  const hazardPublisher = new HazardPublisher({ conn, prefix, logger: log.child({ module: 'publish' }) });
-  const hazardNotices = new HazardNotices({
-    notifier,
-    sites: () => config.sites,
-    logger: log.child({ module: 'notify' }),
-  });
-  conn.onMessage((topic, payload) =>
-    isOwnOrBrokerTopic(prefix, topic) || poison.skipping() ? undefined : pipeline.handle(topic, payload),
-  );
+    streams,
+    patterns,
+    filters,
+    owns,
+  };
 
-  // Subscribers of the alarm stream, in order: the retained records first (the control room's
-  // latency), then the durable ones (the book on disk, the store), then the rest.
-  alarmsOut.subscribe((b) => publisher.onAlarms(b));
-  alarmsOut.subscribe((b) => bookStore.save(b.events, () => engine.entries()), { durable: true });
-  alarmsOut.subscribe((b) => (b.events.length ? store.write(b.events.map(alarmEventPoint)) : undefined), {
-    durable: true,
-  });
-  alarmsOut.subscribe((b) => notifier.onAlarms(b));
-  alarmsOut.subscribe((b) => sensors.onAlarms(b));
-  alarmsOut.subscribe((b) => countAlarmEvents(metrics, b));
-  alarmsOut.subscribe((b) => register.onAlarms(b));
-  readings.subscribe((r) => sensors.onReading(r));
-  readings.subscribe((r) => register.onReading(r));
-  // The hazard register's output: retained records and events, the register on disk (what a
-  // command's answer waits for), hazard_event points, and the people the events are addressed to.
-  hazardsOut.subscribe((b) => hazardPublisher.onHazards(b));
-  hazardsOut.subscribe(() => hazards.persist(), { durable: true });
-  hazardsOut.subscribe((b) => (b.events.length ? store.write(b.events.map(hazardEventPoint)) : undefined));
-  hazardsOut.subscribe((b) => hazardNotices.onHazards(b));
+  // ------------------------------------------------------------------ a single node, or a pair's
+  const single = main.ha ? undefined : buildTerm(termContext);
+  const pair = main.ha ? composePair(main.ha, termContext, VERSION) : undefined;
+  /** The active set in force. */
+  const active = (): Term | undefined => single ?? pair?.active();
 
+  // ------------------------------------------------------------------ the console
+  const refusedHazard = (): Promise<HazardCommandResult> =>
+    Promise.resolve({ ok: false, code: 'standby', message: STANDBY_MESSAGE });
+  const hazardsApi: HazardsApi = {
+    list: (f) => active()?.hazards.register.list(f) ?? pair?.hazards.list(f) ?? [],
+    register: (h, by) => active()?.hazards.register.register(h, by) ?? refusedHazard(),
+    rectify: (id, by, note) => active()?.hazards.register.rectify(id, by, note) ?? refusedHazard(),
+    verify: (id, by, note) => active()?.hazards.register.verify(id, by, note) ?? refusedHazard(),
+    reopen: (id, by, note) => active()?.hazards.register.reopen(id, by, note) ?? refusedHazard(),
+  };
   const http = main.http.enabled
     ? createHttpServer({
         listen: opts.httpListen ?? main.http.listen,
-        alarms: engine,
+        alarms: {
+          list: (f) => active()?.engine.list(f) ?? pair?.alarms.list(f) ?? [],
+          history: (q) => active()?.engine.history(q) ?? pair?.alarms.history(q) ?? [],
+          ack: (id, op, comment) => active()?.engine.ack(id, op, comment) ?? STANDBY,
+          shelve: (id, op, minutes, reason) => active()?.engine.shelve(id, op, minutes, reason) ?? STANDBY,
+          unshelve: (id, op) => active()?.engine.unshelve(id, op) ?? STANDBY,
+        },
         sensors: {
-          list: () => sensors.list(),
-          trend: (site, sensor) => sensors.trend(site, sensor),
+          list: () => active()?.sensors.list() ?? [],
+          trend: (site, sensor) => active()?.sensors.trend(site, sensor),
           // A site's name and zone for the console: its own zone, else the main file's, else the machine's.
           site: (id) => {
             const site = config.sites.get(id);
@@ -303,15 +166,19 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
         },
         live: {
           onAlarmEvent: (fn) =>
-            alarmsOut.subscribe((b) => {
+            streams.alarmsOut.subscribe((b) => {
               for (const e of b.events) fn(e);
             }),
-          onReading: (fn) => readings.subscribe(fn),
-          onHazards: (fn) => hazardsOut.subscribe(fn),
+          onReading: (fn) => streams.readings.subscribe(fn),
+          onHazards: (fn) => streams.hazardsOut.subscribe(fn),
         },
-        health: { readiness: () => ctx.readiness() },
-        hazards: register,
-        kpis: { compute: (from, to, site) => kpis.compute(from, to, site) },
+        health: { readiness: () => readiness() },
+        hazards: hazardsApi,
+        kpis: {
+          compute: (from, to, site) =>
+            active()?.kpis.compute(from, to, site) ?? Promise.reject(new Error('this node is the standby')),
+        },
+        ha: pair ? { role: () => pair.view() } : undefined,
         metrics,
         operators: main.operators,
         ...httpSettings(main.http),
@@ -320,18 +187,6 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
       })
     : undefined;
   let httpUrl: string | undefined;
-  const brokerHealth = embedded
-    ? undefined // aedes publishes no $SYS counters
-    : new BrokerHealth({ conn, alarms: systemAlarms, clock, logger: log.child({ module: 'broker-health' }) });
-  const sessionWatch = new SessionWatch({
-    stateDir,
-    clientId: main.mqtt.clientId,
-    alarms: systemAlarms,
-    logger: log.child({ module: 'mqtt' }),
-  });
-  // The embedded broker keeps sessions in memory and restarts with the daemon: nothing to watch.
-  if (!embedded) conn.onConnect(({ sessionPresent }) => sessionWatch.connected(sessionPresent));
-  const idleFlush = new IdleFlush({ conn, commitNow: () => store.commitNow(), clock });
   const watcher = new ConfigWatcher({
     file: opts.configFile,
     current: config,
@@ -340,17 +195,16 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     env: ctx.env,
   });
   let lock: StateLock | undefined;
-  let ticker: { cancel(): void } | undefined;
 
   Object.assign(metrics.live, {
-    mqttConnected: () => conn.connected,
+    mqttConnected: () => active()?.conn.connected ?? pair?.connected() ?? false,
     spool: () => ({ bytes: store.stats().spoolBytes, segments: store.stats().spoolSegments }),
-    floodSites: () => engine.health().floodingSites,
-    alarmCounts: () => countAlarms(engine.list()),
+    floodSites: () => active()?.engine.health().floodingSites ?? [],
+    alarmCounts: () => countAlarms(active()?.engine.list() ?? []),
   } satisfies typeof metrics.live);
-  ops.live.unconfigured = () => sensors.unconfiguredStats();
+  ops.live.unconfigured = () => active()?.sensors.unconfiguredStats() ?? { tracked: 0, evicted: 0 };
 
-  const parts: Part[] = [
+  const head: Part[] = [
     {
       name: 'state-lock',
       start: async () => {
@@ -359,157 +213,20 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
       stop: () => lock?.release(),
     },
     { name: 'store', needs: ['state-lock'], start: () => store.start(), stop: () => store.stop() },
-    {
-      name: 'alarms',
-      needs: ['state-lock', 'store'],
-      start: async () => {
-        const restored = await bookStore.load();
-        engine.restore(restored.entries, restored.journal);
-        if (restored.entries.length) log.info({ alarms: restored.entries.length }, 'alarm book restored');
-        void engine.applyConfig(config.sites).durable?.catch(() => undefined);
-      },
-      stop: () => bookStore.flush(),
-      applyConfig: (c) =>
-        void engine
-          .applyConfig(c.sites, c.main.alarms.startupGrace)
-          .durable?.catch((err) => log.error({ err }, 'persisting alarm state failed')),
+  ];
+  // The console and /readyz come up before the broker: with the broker down, operators must see why.
+  const httpPart: Part = {
+    name: 'http',
+    // The hazard endpoints use the register: restored before the first request, saved after the last.
+    needs: single ? ['alarms', 'sensor-view', 'hazards'] : ['state-lock'],
+    start: async () => {
+      if (!http) return;
+      httpUrl = (await http.start()).url;
     },
-    {
-      name: 'sensor-view',
-      needs: ['alarms'],
-      start: () => {
-        sensors.applyConfig(config.sites);
-        sensors.seed(engine.list());
-      },
-      applyConfig: (c) => sensors.applyConfig(c.sites),
-    },
-    {
-      name: 'spool-watch',
-      needs: ['store', 'alarms'],
-      start: () => spoolWatch.start(),
-      stop: () => spoolWatch.stop(),
-    },
-    {
-      name: 'notifier',
-      needs: ['alarms', 'sensor-view'],
-      start: () => notifier.start(),
-      stop: () => notifier.stop(),
-      applyConfig: (c) => notifier.applyConfig(c.main.notify),
-    },
-    {
-      name: 'hazards',
-      needs: ['state-lock', 'alarms', 'store', 'notifier'],
-      start: () => hazards.start(),
-      stop: () => hazards.stop(),
-      applyConfig: (c) => hazards.applyConfig(c),
-    },
-    // The console and /readyz come up before the broker: with the broker down, operators must see why.
-    {
-      name: 'http',
-      // The hazard endpoints use the register: restored before the first request, saved after the last.
-      needs: ['alarms', 'sensor-view', 'hazards'],
-      start: async () => {
-        if (!http) return;
-        httpUrl = (await http.start()).url;
-      },
-      stop: () => http?.stop(),
-      applyConfig: (c) => http?.setOperators(c.main.operators),
-    },
-    {
-      name: 'embedded-broker',
-      start: async () => {
-        if (!embedded) return;
-        broker = await startEmbeddedBroker('127.0.0.1', 0, log.child({ module: 'broker' }));
-        connOptions.url = broker.url;
-        log.info({ url: broker.url }, 'embedded MQTT broker started');
-      },
-      stop: () => broker?.stop(),
-    },
-    // The message being handled is recorded from the first one on (needs the state directory).
-    { name: 'poison-guard', needs: ['state-lock'], start: () => poison.start(), stop: () => poison.stop() },
-    { name: 'session-watch', needs: ['state-lock', 'alarms'], start: () => sessionWatch.start() },
-    {
-      // Messages may arrive the moment we connect: everything the pipeline feeds is started first.
-      name: 'mqtt',
-      needs: [
-        'embedded-broker',
-        'alarms',
-        'sensor-view',
-        'store',
-        'notifier',
-        'spool-watch',
-        'poison-guard',
-        'session-watch',
-        'hazards',
-      ],
-      start: async () => {
-        try {
-          await conn.start();
-        } catch (err) {
-          // Keep running: mqtt.js goes on reconnecting and /readyz says why we are not ready.
-          log.error({ err: (err as Error).message }, 'MQTT broker not reachable yet; still trying');
-        }
-      },
-      stop: async () => {
-        // Make what we hold durable first, so the pending PUBACKs go out before we disconnect. (Not
-        // a full flush: a long spool backlog would hold the stop up; it is replayed after the next start.)
-        await store.durable().catch((err) => log.error({ err }, 'store commit failed'));
-        await bookStore.flush().catch((err) => log.error({ err }, 'alarm book flush failed'));
-        await conn.stop();
-      },
-      applyConfig: (c) => {
-        // A partition that gained or lost sites subscribes to match.
-        if (c.main.mqtt.subscribe === 'sites') conn.setFilters(filters(c));
-      },
-    },
-    {
-      name: 'publisher',
-      needs: ['mqtt'],
-      start: async () => {
-        conn.onConnect(() => void publisher.syncRetained(() => engine.list()).catch(() => undefined));
-        if (conn.connected) {
-          publisher.startCommands();
-          await publisher.syncRetained(() => engine.list());
-        } else conn.onConnect(() => publisher.startCommands());
-      },
-      stop: () => publisher.stop(),
-    },
-    {
-      name: 'hazard-publisher',
-      needs: ['mqtt', 'hazards'],
-      start: () => {
-        const sync = () =>
-          void hazardPublisher
-            .syncRetained(
-              () => register.list(),
-              (f) => conn.readRetained(f, 1000),
-            )
-            .catch(() => undefined);
-        conn.onConnect(sync);
-        if (conn.connected) sync();
-      },
-    },
-    {
-      name: 'broker-health',
-      needs: ['mqtt', 'alarms'],
-      start: () => brokerHealth?.start(),
-      stop: () => brokerHealth?.stop(),
-    },
-    {
-      name: 'ticker',
-      needs: ['alarms'],
-      start: () => {
-        ticker = clock.setInterval(() => {
-          try {
-            void engine.tick().durable?.catch((err) => log.error({ err }, 'persisting alarm state failed'));
-          } catch (err) {
-            log.error({ err }, 'alarm tick failed');
-          }
-        }, 1000);
-      },
-      stop: () => ticker?.cancel(),
-    },
-    { name: 'idle-flush', needs: ['mqtt', 'store'], start: () => idleFlush.start(), stop: () => idleFlush.stop() },
+    stop: () => http?.stop(),
+    applyConfig: (c) => http?.setOperators(c.main.operators),
+  };
+  const tail: Part[] = [
     {
       name: 'logging',
       applyConfig: (c) => {
@@ -519,36 +236,49 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
     },
     {
       name: 'config-watch',
-      needs: ['mqtt', 'http', 'notifier'],
+      needs: single ? ['mqtt', 'http', 'notifier'] : ['http', 'ha'],
       start: () => watcher.start(),
       stop: () => watcher.stop(),
     },
   ];
+  const parts: Part[] = single
+    ? [...head, ...single.core, httpPart, ...single.io, ...tail]
+    : [...head, httpPart, ...(pair ? [pair.part] : []), ...tail];
   const runner = new Runner(parts, log);
   const reloader = new Reloader({
     current: () => config,
     swap: (next) => {
       config = next;
     },
-    appliers: () => runner.components as Part[],
+    // A pair's active set takes the config too, while it runs.
+    appliers: () => [...(runner.components as Part[]), ...(pair?.parts() ?? [])],
     logger: log.child({ module: 'config' }),
     onOutcome: (result) => metrics.configReloads.inc({ result }),
   });
+
+  const readiness = (): Readiness => {
+    const reasons: string[] = [];
+    if (!runner.running) reasons.push('starting');
+    if (!pair) {
+      if (!single?.conn.connected) reasons.push('MQTT not connected');
+      return { ready: reasons.length === 0, reasons };
+    }
+    const role = pair.readiness(reasons);
+    if (role.role === 'active' && !active()?.conn.connected) reasons.push('MQTT not connected');
+    return { ready: reasons.length === 0, reasons, ...role };
+  };
+
   return {
     config: () => config,
     metrics,
     ops,
     store,
-    engine,
-    hazards: register,
-    kpis,
-    sensors,
-    conn,
+    active,
+    ha: () => pair?.view(),
     http,
-    brokerHealth,
     runner,
     watcher,
-    broker: () => broker,
     httpUrl: () => httpUrl,
+    readiness,
   };
 }

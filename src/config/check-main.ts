@@ -56,6 +56,13 @@ export function checkMain(main: MainConfig): PathIssue[] {
   const port = Number(main.http.listen.slice(main.http.listen.lastIndexOf(':') + 1));
   if (!(port <= 65535)) issues.push({ path: ['http', 'listen'], message: `port ${port} is not 0–65535` });
   issues.push(...checkHttp(main.http));
+  if (main.ha && main.mqtt.url === 'embedded')
+    issues.push({ path: ['ha'], message: 'a hot-standby pair needs a broker both nodes reach, not the embedded one' });
+  if (main.ha && main.ha.takeoverAfter < 1000)
+    issues.push({
+      path: ['ha', 'takeoverAfter'],
+      message: 'must be at least 1s: a blip of the network must not move the partition',
+    });
   return issues;
 }
 

@@ -218,3 +218,18 @@ export const HttpSection = z
   .prefault({})
   .meta({ apply: 'restart' })
   .describe('Console and HTTP API (restart to apply changes)');
+
+export const HaSection = z
+  .strictObject({
+    node: Id.describe(
+      'This node’s name within its pair (e.g. a, b): two instances with the same mqtt.instance and mqtt.clientId ' +
+        'and different nodes form a hot-standby pair, one active and one standby (docs/ha.md)',
+    ),
+    takeoverAfter: Duration.default(10_000).describe(
+      'The standby takes the partition over when the active node’s status has been offline (its Last Will), ' +
+        'or silent, for this long',
+    ),
+  })
+  .meta({ apply: 'restart' })
+  .describe('Hot standby (SPEC §10, docs/ha.md); absent: a single node, always active (restart to apply changes)');
+export type HaConfig = z.output<typeof HaSection>;

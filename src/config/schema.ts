@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { READING_STATUSES } from '../domain/types.js';
 import { Duration, Locale, TimeZone } from './schema-common.js';
-import { HttpSection, InfluxSection, MqttSection } from './schema-connections.js';
+import { HaSection, HttpSection, InfluxSection, MqttSection } from './schema-connections.js';
 import { hazardsSection } from './schema-hazards.js';
 import { Notify } from './schema-notify.js';
 
@@ -41,6 +41,7 @@ export const Main = z
     mqtt: MqttSection,
     influx: InfluxSection,
     http: HttpSection,
+    ha: HaSection.optional(),
     state: z
       .strictObject({
         dir: z.string().min(1).default('var/gaswatch').describe('Alarm state and spool directory'),

@@ -117,6 +117,6 @@ export type HazardCommandResult =
   | { ok: true; hazard: HazardRecord }
   | {
       ok: false;
-      code: 'not_found' | 'invalid_state' | 'two_person_rule' | 'condition_present' | 'bad_request';
+      code: 'not_found' | 'invalid_state' | 'two_person_rule' | 'condition_present' | 'bad_request' | 'standby';
       message: string;
     };

@@ -130,7 +130,7 @@ export interface AlarmBatch {
 /** The outcome of an operator command (ack, shelve, unshelve), for the API and the MQTT result topic. */
 export type CommandResult =
   | { ok: true; alarm: AlarmRecord }
-  | { ok: false; code: 'not_found' | 'invalid_state' | 'bad_request'; message: string };
+  | { ok: false; code: 'not_found' | 'invalid_state' | 'bad_request' | 'standby'; message: string };
 
 /** A sensor as the console and `GET /api/sensors` show it (SPEC §8). */
 export interface SensorSnapshot {

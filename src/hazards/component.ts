@@ -16,7 +16,7 @@ import type { AlarmRecord } from '../domain/types.js';
 import { type Locale, translator } from '../i18n/index.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { HazardRegister } from './register.js';
+import { HazardRegister, type RegisterDoc } from './register.js';
 import { RegisterStore } from './register-store.js';
 
 export interface HazardsComponentDeps {
@@ -32,6 +32,8 @@ export interface HazardsComponentDeps {
   systemAlarms: SystemAlarms;
   /** The timed pass; 1 s by default. */
   passEvery?: number;
+  /** A node taking a partition over: the register as the retained records say (adopt.ts). */
+  adopt?: ((doc: RegisterDoc | undefined) => RegisterDoc) | undefined;
 }
 
 export class HazardsComponent {
@@ -57,7 +59,8 @@ export class HazardsComponent {
   async start(): Promise<void> {
     const log = this.deps.logger;
     try {
-      this.register.restore(await this.store.load());
+      const doc = await this.store.load();
+      this.register.restore(this.deps.adopt ? this.deps.adopt(doc) : doc);
     } catch (err) {
       const aside = `${this.store.file}.unreadable-${this.deps.clock.now()}`;
       await rename(this.store.file, aside).catch(() => undefined);
@@ -68,6 +71,7 @@ export class HazardsComponent {
         'high',
         translator(this.locale)('message.hazardRegisterUnreadable', { file: aside }),
       );
+      if (this.deps.adopt) this.register.restore(this.deps.adopt(undefined));
     }
     const restored = this.register.list().length;
     if (restored) log.info({ hazards: restored }, 'hazard register restored');

@@ -40,8 +40,19 @@ export interface LiveFeed {
 }
 
 export interface HealthApi {
-  /** Ready once config is loaded and MQTT connected; else the reasons. */
+  /** Ready once config is loaded and MQTT connected; else the reasons (a node of a pair adds its role). */
   readiness(): { ready: boolean; reasons: string[] };
+}
+
+/** A node of a hot-standby pair (docs/ha.md): which role it has, and which node holds the partition. */
+export interface HaApi {
+  role(): {
+    node: string;
+    role: string;
+    term: number;
+    active: { node: string; term: number; online: boolean } | null;
+    peers: Record<string, string>;
+  };
 }
 
 /** The hazard register as the API sees it (SPEC §11). Commands resolve once the change is on disk. */

@@ -31,6 +31,8 @@ const STATUS_OF: Record<Exclude<CommandResult, { ok: true }>['code'], number> = 
   not_found: 404,
   invalid_state: 409,
   bad_request: 400,
+  // A node of a hot-standby pair that is not active (docs/ha.md): the active node takes commands.
+  standby: 503,
 };
 
 export function registerAlarmRoutes(app: FastifyInstance, ctx: GuardContext & { alarms: AlarmsApi; logger: Logger }) {

@@ -23,6 +23,8 @@ const STATUS_OF: Record<Exclude<HazardCommandResult, { ok: true }>['code'], numb
   condition_present: 409,
   two_person_rule: 403,
   bad_request: 400,
+  // A node of a hot-standby pair that is not active (docs/ha.md).
+  standby: 503,
 };
 
 const List = z

@@ -25,7 +25,7 @@ import { type GuardContext, need } from './guard.js';
 import { hostChecker } from './host-check.js';
 import { LoginGuard } from './login-guard.js';
 import type { GaswatchMetrics } from './metrics.js';
-import type { AlarmsApi, HazardsApi, HealthApi, KpisApi, LiveFeed, SensorsApi } from './ports.js';
+import type { AlarmsApi, HaApi, HazardsApi, HealthApi, KpisApi, LiveFeed, SensorsApi } from './ports.js';
 import { consoleDir } from './public-dir.js';
 import { registerAlarmRoutes } from './routes-alarms.js';
 import { registerAuthRoutes } from './routes-auth.js';
@@ -50,6 +50,8 @@ export interface HttpServerDeps extends HttpSettings {
   /** The hazard register and the alarm-system KPIs (SPEC §11); their endpoints exist when given. */
   hazards?: HazardsApi;
   kpis?: KpisApi;
+  /** A node of a hot-standby pair: its role, for the console (`GET /api/ha`). */
+  ha?: HaApi | undefined;
   /** The daemon's registry, or the whole metrics object (then logins and SSE clients are counted too). */
   metrics: Registry | GaswatchMetrics;
   operators: readonly OperatorConfig[];
@@ -238,6 +240,10 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
   });
   if (deps.hazards) registerHazardRoutes(app, { ...guard, hazards: deps.hazards, logger });
   if (deps.kpis) registerKpiRoutes(app, { ...guard, kpis: deps.kpis, clock: deps.clock });
+  // The node's role, open like /readyz (it says no more than /readyz does) so the console can show it
+  // before anyone logs in; a single node answers too (no pair: the console shows no role).
+  const ha = deps.ha;
+  app.get('/api/ha', probe('readyz'), async () => (ha ? { pair: true, ...ha.role() } : { pair: false }));
 
   let started = false;
   return {

@@ -33,6 +33,15 @@ export interface ConnectionOptions extends BrokerAccess {
   statusTopic: string;
   onlinePayload: () => string;
   offlinePayload: string;
+  /**
+   * Hot standby (src/ha/): false leaves a lost connection lost — the node that held the partition's
+   * session must not reconnect and take it back from the node that took it over; `onClose` says
+   * why (the MQTT 5 reason code of the broker's DISCONNECT, 0x8E when the session was taken over),
+   * and `statusOnStop` whether `stop()` may still publish the offline status. Default: reconnect.
+   */
+  reconnect?: boolean | undefined;
+  onClose?: ((reasonCode: number | undefined) => void) | undefined;
+  statusOnStop?: (() => boolean) | undefined;
 }
 
 /** Returns a promise when the message must be acknowledged only after it settles. */
@@ -96,7 +105,7 @@ export class MqttConnection {
     const o = this.opts;
     const options = persistentSessionOptions(
       { ...o, will: { topic: o.statusTopic, payload: o.offlinePayload } },
-      BACKOFF_MIN,
+      o.reconnect === false ? 0 : BACKOFF_MIN,
     );
     const client = mqtt.connect(o.url, options);
     this.client = client;
@@ -105,11 +114,18 @@ export class MqttConnection {
     const onPublish = o.onPublish;
     if (onPublish) client.on('packetreceive', (p) => p.cmd === 'publish' && onPublish(p));
     client.on('connect', (connack) => this.connected_(connack.sessionPresent));
+    let reasonCode: number | undefined;
+    client.on('disconnect', (packet) => {
+      reasonCode = packet.reasonCode;
+    });
     client.on('close', () => {
       if (this.connectedSince !== null && !this.stopping) this.deps.logger.warn({ url: o.url }, 'MQTT connection lost');
       this.connectedSince = null;
       this.generation++;
       this.acks = [];
+      o.onClose?.(reasonCode);
+      reasonCode = undefined;
+      if (o.reconnect === false) return;
       // Exponential backoff with full jitter, so a fleet of daemons does not reconnect in step.
       client.options.reconnectPeriod = BACKOFF_MIN + randomInt(0, this.backoff);
       this.backoff = Math.min(BACKOFF_MAX, this.backoff * 2);
@@ -276,13 +292,16 @@ export class MqttConnection {
     return readRetained(this.opts, filter, settleMs);
   }
 
-  /** Publish offline, then disconnect cleanly (the Will is not sent on a clean disconnect). */
-  async stop(): Promise<void> {
+  /**
+   * Publish offline, then disconnect cleanly (the Will is not sent on a clean disconnect). `force`:
+   * drop the connection and whatever waits to be sent (a lost connection: nothing would ever ack it).
+   */
+  async stop(force = false): Promise<void> {
     this.stopping = true;
     for (const m of this.early.splice(0)) m.reject(new Error('MQTT stopped before it started'));
     const client = this.client;
     if (!client) return;
-    if (client.connected) {
+    if (client.connected && this.opts.statusOnStop?.() !== false) {
       try {
         await Promise.race([
           this.publish(this.opts.statusTopic, this.opts.offlinePayload, { retain: true, qos: 1 }),
@@ -292,6 +311,6 @@ export class MqttConnection {
         // going down anyway
       }
     }
-    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    await new Promise<void>((resolve) => client.end(force, {}, () => resolve()));
   }
 }

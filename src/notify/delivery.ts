@@ -12,6 +12,7 @@ import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { Channel } from './channel.js';
 import type { Notification } from './message.js';
+import type { Notice } from './outbox.js';
 
 export interface RetryPolicy {
   initialDelay: number;
@@ -30,13 +31,18 @@ export interface DeliveryDeps {
   onHealth?: (failing: boolean, reason: string) => void;
   /** Jitter source, [0, 1). */
   random?: () => number;
+  /** A message with a notice was delivered: record it (the notifier records a `notified` event). */
+  onDelivered?: (notice: Notice) => void;
+  /** The waiting messages changed (the outbox saves them). */
+  onChange?: () => void;
 }
 
-interface Job {
+/** A waiting message. */
+export interface Job {
   n: Notification;
   enqueuedAt: number;
   attempts: number;
-  onDelivered: (() => void) | undefined;
+  notice: Notice | undefined;
 }
 
 export const FAILING_AFTER = 3;
@@ -80,13 +86,50 @@ export class DeliveryQueue {
     this.maxQueue = maxQueue;
   }
 
-  /** Queue a message; `onDelivered` runs once the receiver accepted it. Never blocks, never throws. */
-  enqueue(n: Notification, onDelivered?: () => void): void {
+  /** Queue a message; its `notice` is recorded once the receiver accepted it. Never blocks, never throws. */
+  enqueue(n: Notification, notice?: Notice): void {
     if (this.stopped) return;
-    const job: Job = { n, enqueuedAt: this.deps.clock.now(), attempts: 0, onDelivered };
+    const job: Job = { n, enqueuedAt: this.deps.clock.now(), attempts: 0, notice };
     if (this.jobs.length >= this.maxQueue && !this.makeRoom(job)) return;
     this.jobs.push(job);
+    this.changed();
     this.pump();
+  }
+
+  /**
+   * Messages saved at the last stop (outbox.ts), ahead of anything queued since: they are older.
+   * One whose retry window (`giveUpAfter` from when it was first queued) has run out is given up.
+   */
+  restore(jobs: readonly Job[]): void {
+    if (this.stopped || jobs.length === 0) return;
+    const now = this.deps.clock.now();
+    const fresh: Job[] = [];
+    for (const j of jobs) {
+      if (now - j.enqueuedAt < this.policy.giveUpAfter) fresh.push({ ...j });
+      else {
+        this.deps.counter?.inc({ channel: this.label, result: 'expired' });
+        this.deps.logger.error(
+          { channel: this.channel.name, key: j.n.key, queuedAt: new Date(j.enqueuedAt).toISOString() },
+          `gave up notifying via ${this.channel.name}: queued before the last stop, too long ago: ${j.n.title}`,
+        );
+      }
+    }
+    this.jobs.splice(this.inFlight ? 1 : 0, 0, ...fresh);
+    // Over the bound (it was lowered): the oldest non-critical messages go first, as in makeRoom.
+    while (this.jobs.length > this.maxQueue) {
+      const first = this.inFlight ? 1 : 0;
+      const i = this.jobs.findIndex((j, k) => k >= first && j.n.priority !== 'critical');
+      const [gone] = this.jobs.splice(i < 0 ? first : i, 1);
+      if (!gone) break;
+      this.drop(gone);
+    }
+    this.changed();
+    this.pump();
+  }
+
+  /** The messages waiting now, oldest first (for the outbox). */
+  waiting(): Job[] {
+    return this.jobs.map((j) => ({ ...j }));
   }
 
   /** Stop sending; returns how many messages were still waiting. */
@@ -115,6 +158,7 @@ export class DeliveryQueue {
     if (victim < 0) victim = first;
     const [gone] = this.jobs.splice(victim, 1);
     if (gone) this.drop(gone);
+    this.changed();
     return true;
   }
 
@@ -160,7 +204,7 @@ export class DeliveryQueue {
         this.deps.onHealth?.(false, 'delivering again');
       }
       try {
-        job.onDelivered?.();
+        if (job.notice) this.deps.onDelivered?.(job.notice);
       } catch (e) {
         log.error({ err: e, channel }, 'after-delivery hook failed');
       }
@@ -198,5 +242,14 @@ export class DeliveryQueue {
   private remove(job: Job): void {
     const i = this.jobs.indexOf(job);
     if (i >= 0) this.jobs.splice(i, 1);
+    this.changed();
+  }
+
+  private changed(): void {
+    try {
+      this.deps.onChange?.();
+    } catch (err) {
+      this.deps.logger.error({ err, channel: this.channel.name }, 'saving the notification queue failed');
+    }
   }
 }

@@ -7,16 +7,17 @@
  * events go out on MQTT (`gaswatch/events`, the always-on channel) and show on the console.
  */
 import type { Counter } from 'prom-client';
-import { Notify, type NotifyChannelConfig, type NotifyConfig } from '../config/schema.js';
+import { Notify, type NotifyConfig } from '../config/schema.js';
 import type { AlarmNotices, SystemAlarms } from '../domain/ports.js';
 import type { SiteDef } from '../domain/sensor.js';
 import type { AlarmBatch, AlarmEvent } from '../domain/types.js';
-import { DEFAULT_LOCALE, type Locale, translator } from '../i18n/index.js';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { unreachablePeople } from './chain.js';
 import { ESCALATION_NOTICE, type EscalationAlarms, Escalator } from './escalation.js';
 import { alarmNotification, type EscalationInfo, type Notification, type RenderOptions } from './message.js';
+import { type Notice, Outbox } from './outbox.js';
 import { ChannelQueues, same } from './queues.js';
 import { buildDailyReport, type DailyReport, type ReportSource, reportNotification } from './report.js';
 import { ReportSchedule } from './report-schedule.js';
@@ -42,10 +43,12 @@ export interface NotifierDeps {
    * Default: English, the machine's zone.
    */
   settings?: () => { locale: Locale; timezone: string | undefined };
+  /** Where the messages still waiting at a stop are kept for the next start (outbox.ts); none: lost. */
+  stateDir?: string | undefined;
 }
 
 /** No `notify` section: no channels, and the people's own webhooks are not called either. */
-const ABSENT: NotifyConfig = Notify.parse({ escalation: { personalWebhooks: false } });
+export const ABSENT_NOTIFY: NotifyConfig = Notify.parse({ escalation: { personalWebhooks: false } });
 
 export class Notifier {
   private config: NotifyConfig;
@@ -59,7 +62,7 @@ export class Notifier {
     config: NotifyConfig | undefined,
     private readonly deps: NotifierDeps,
   ) {
-    this.config = config ?? ABSENT;
+    this.config = config ?? ABSENT_NOTIFY;
     this.queues = new ChannelQueues(this.config, {
       clock: deps.clock,
       logger: deps.logger,
@@ -67,12 +70,20 @@ export class Notifier {
       counter: deps.counter,
       random: deps.random,
       locale: () => this.settings().locale,
+      onDelivered: (n) => this.deps.notices.record(n.alarm, 'notified', n.to, n.detail),
+      outbox: deps.stateDir ? new Outbox(deps.stateDir, deps.logger) : undefined,
+      sites: deps.sites,
     });
     this.escalator = new Escalator(
       {
         clock: deps.clock,
         logger: deps.logger.child({ part: 'escalation' }),
-        alarms: deps.alarms,
+        // A message to a person still waiting in a queue (restored from the outbox) counts as
+        // reaching them: a resumed chain must not send them a second one.
+        alarms: {
+          list: () => deps.alarms.list(),
+          history: (q) => [...this.waitingNotices(), ...deps.alarms.history(q)],
+        },
         notices: deps.notices,
         sites: deps.sites,
         contact: (site, index, event, info) => this.contact(site, index, event, info),
@@ -83,17 +94,26 @@ export class Notifier {
     this.reports = new ReportSchedule(() => this.sendDailyReport(), deps.logger.child({ part: 'jobs' }));
   }
 
-  start(): void {
-    this.queues.start();
-    this.checkReach();
-    this.escalator.start();
-    this.reports.set(this.config.dailyReport, this.reportZone());
+  /** With a state directory, resolves once the messages waiting at the last stop are queued again. */
+  start(): Promise<void> | undefined {
+    const restoring = this.queues.start();
+    const rest = () => {
+      this.checkReach();
+      this.escalator.start();
+      this.reports.set(this.config.dailyReport, this.reportZone());
+    };
+    if (!restoring) {
+      rest();
+      return undefined;
+    }
+    return restoring.then(rest);
   }
 
-  stop(): void {
+  /** Resolves once what was still waiting is saved (with a state directory). */
+  stop(): Promise<void> {
     this.escalator.stop();
     this.reports.stop();
-    this.queues.stop();
+    return this.queues.stop();
   }
 
   /** A batch from the alarm stream. */
@@ -123,7 +143,7 @@ export class Notifier {
           message = alarmNotification(e, this.renderOptions(e.alarm.site, locale));
           messages.set(locale, message);
         }
-        q.enqueue(message, () => this.deps.notices.record(e.alarm.id, 'notified', name, `${e.type} via ${name}`));
+        q.enqueue(message, { alarm: e.alarm.id, to: name, detail: `${e.type} via ${name}` });
       }
     } catch (err) {
       this.usedByEscalation = undefined;
@@ -155,7 +175,7 @@ export class Notifier {
    * the new way; a removed one is stopped.
    */
   applyConfig(next: NotifyConfig | undefined): void {
-    const cfg = next ?? ABSENT;
+    const cfg = next ?? ABSENT_NOTIFY;
     if (same(cfg, this.config)) return;
     this.config = cfg;
     this.queues.applyConfig(cfg);
@@ -181,6 +201,17 @@ export class Notifier {
 
   // ------------------------------------------------------------------ internals
 
+  /** Messages of the escalation still waiting, as the `notified` events their delivery will record. */
+  private waitingNotices(): AlarmEvent[] {
+    return this.queues.pendingNotices().map(({ notice, enqueuedAt }) => ({
+      type: 'notified',
+      at: new Date(enqueuedAt).toISOString(),
+      alarm: { id: notice.alarm } as AlarmEvent['alarm'],
+      operator: notice.to,
+      comment: notice.detail,
+    }));
+  }
+
   private settings(): { locale: Locale; timezone: string | undefined } {
     return this.deps.settings?.() ?? { locale: DEFAULT_LOCALE, timezone: undefined };
   }
@@ -192,8 +223,7 @@ export class Notifier {
 
   private contact(site: SiteDef, index: number, event: AlarmEvent, info: EscalationInfo): number {
     const what = `${ESCALATION_NOTICE} ${index + 1}/${info.of}${info.reason === 'reminder' ? ' reminder' : ''}`;
-    const noted = (via: string) => () =>
-      this.deps.notices.record(event.alarm.id, 'notified', info.to.name, `${what} via ${via}`);
+    const noted = (via: string): Notice => ({ alarm: event.alarm.id, to: info.to.name, detail: `${what} via ${via}` });
     return this.reach(site, index, (opts) => alarmNotification(event, opts, info), noted);
   }
 
@@ -206,7 +236,7 @@ export class Notifier {
     site: SiteDef,
     index: number,
     render: (opts: RenderOptions) => Notification,
-    noted?: (via: string) => () => void,
+    noted?: (via: string) => Notice,
   ): number {
     const person = site.responsible[index];
     if (!person) return 0;
@@ -260,7 +290,7 @@ export class Notifier {
     if (unreachable.length === 0) return;
     this.deps.logger.warn(
       { count: unreachable.length, people: unreachable.slice(0, 20) },
-      this.config === ABSENT
+      this.config === ABSENT_NOTIFY
         ? 'notify is not configured: escalations go out on MQTT and the console only'
         : `${unreachable.length} people of the escalation chains are reached by no channel; their step passes on MQTT and the console only`,
     );

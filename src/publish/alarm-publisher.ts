@@ -21,6 +21,11 @@ export class AlarmPublisher {
       commands: CommandHandler;
       /** True while the message at hand is quarantined (poison.ts): never acted on. */
       skipping?: () => boolean;
+      /**
+       * Sites whose retained records this instance owns (default all): partitions share the broker,
+       * and one must not clear another's records.
+       */
+      owns?: (site: string) => boolean;
     },
   ) {}
 
@@ -62,7 +67,10 @@ export class AlarmPublisher {
     // transition, and taking the list before the read would overwrite it with an older record.
     // From here to the last send nothing else runs, so no newer change can interleave.
     const want = new Map(standing().map((r) => [this.recordTopic(r), r]));
-    for (const topic of seen.keys()) if (!want.has(topic)) this.send(topic, '', true);
+    const owns = this.deps.owns ?? (() => true);
+    const root = `${this.deps.prefix}/alarms/`;
+    for (const topic of seen.keys())
+      if (!want.has(topic) && owns(topic.slice(root.length).split('/')[0] as string)) this.send(topic, '', true);
     for (const r of want.values()) this.record(r);
   }
 

@@ -9,7 +9,15 @@ import type { MqttConnection } from '../ingest/connection.js';
 import type { Logger } from '../util/logger.js';
 
 export class HazardPublisher {
-  constructor(private readonly deps: { conn: MqttConnection; prefix: string; logger: Logger }) {}
+  constructor(
+    private readonly deps: {
+      conn: MqttConnection;
+      prefix: string;
+      logger: Logger;
+      /** Sites whose retained records this instance owns (default all; see alarm-publisher.ts). */
+      owns?: (site: string) => boolean;
+    },
+  ) {}
 
   recordTopic(h: Pick<HazardRecord, 'id'>): string {
     return `${this.deps.prefix}/hazards/${h.id}`;
@@ -39,7 +47,11 @@ export class HazardPublisher {
     }
     // The register as it is now, after the read: a change meanwhile must not be overwritten.
     const want = new Map(live().map((r) => [this.recordTopic(r), r]));
-    for (const [topic, payload] of seen) if (payload.length && !want.has(topic)) this.send(topic, '', true);
+    const owns = this.deps.owns ?? (() => true);
+    const root = `${this.deps.prefix}/hazards/`;
+    for (const [topic, payload] of seen)
+      if (payload.length && !want.has(topic) && owns(topic.slice(root.length).split('/')[0] as string))
+        this.send(topic, '', true);
     for (const r of want.values()) this.record(r);
   }
 

@@ -15,10 +15,12 @@ export interface Component {
   stop?(): Promise<void> | void;
 }
 
+type RunnerState = 'new' | 'starting' | 'started' | 'stopping' | 'stopped';
+
 export class Runner {
   private readonly ordered: Component[];
   private readonly started: Component[] = [];
-  private state: 'new' | 'starting' | 'started' | 'stopping' | 'stopped' = 'new';
+  private state: RunnerState = 'new';
 
   constructor(
     components: readonly Component[],
@@ -44,6 +46,11 @@ export class Runner {
       try {
         await c.start?.();
         this.started.push(c);
+        // stop() ran while this one was starting: it has stopped the others, this one is ours to stop.
+        if ((this.state as RunnerState) !== 'starting') {
+          await this.stopAll(this.started.splice(0).reverse());
+          return;
+        }
       } catch (err) {
         this.logger.debug({ component: c.name }, 'component failed to start; stopping the others');
         await this.stop();
@@ -57,14 +64,18 @@ export class Runner {
   async stop(): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return;
     this.state = 'stopping';
-    for (const c of this.started.splice(0).reverse()) {
+    await this.stopAll(this.started.splice(0).reverse());
+    this.state = 'stopped';
+  }
+
+  private async stopAll(components: Component[]): Promise<void> {
+    for (const c of components) {
       try {
         await c.stop?.();
       } catch (err) {
         this.logger.error({ err, component: c.name }, `stopping ${c.name} failed`);
       }
     }
-    this.state = 'stopped';
   }
 }
 
@@ -92,4 +103,10 @@ export function order(components: readonly Component[]): Component[] {
   };
   for (const c of components) visit(c, []);
   return out;
+}
+
+/** A sub-runner's list: needs on components outside it (the process's own, started before) dropped. */
+export function scoped<T extends Component>(parts: readonly T[]): T[] {
+  const names = new Set(parts.map((p) => p.name));
+  return parts.map((p) => ({ ...p, needs: (p.needs ?? []).filter((n) => names.has(n)) }));
 }

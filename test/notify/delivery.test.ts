@@ -66,16 +66,17 @@ describe('delivery queue', () => {
         clock: systemClock,
       },
     );
+    const delivered: string[] = [];
     const q = new DeliveryQueue(ch, { initialDelay: 20, maxDelay: 100, giveUpAfter: 60_000 }, 10, {
       clock: systemClock,
       logger: silentLogger(),
       counter: metrics.notifications,
+      onDelivered: (n) => delivered.push(n.alarm),
     });
     rx.requests.length = 0;
     rx.script({ status: 500 }, { status: 500 });
-    const delivered: string[] = [];
-    q.enqueue(note('critical', 1), () => delivered.push('k1'));
-    q.enqueue(note('high', 2), () => delivered.push('k2'));
+    q.enqueue(note('critical', 1), { alarm: 'k1', to: 'scada', detail: 'raised via scada' });
+    q.enqueue(note('high', 2), { alarm: 'k2', to: 'scada', detail: 'raised via scada' });
     await waitFor(() => delivered.length === 2, { message: 'both delivered' });
     const keys = rx.requests.map((r) => (r.body as { title: string }).title);
     expect(keys).toEqual(['critical 1', 'critical 1', 'critical 1', 'high 2']);

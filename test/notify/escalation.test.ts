@@ -20,7 +20,7 @@ beforeEach(() => {
   rx.requests.length = 0;
 });
 afterEach(() => {
-  for (const r of rigs.splice(0)) r.notifier.stop();
+  for (const r of rigs.splice(0)) void r.notifier.stop();
 });
 
 const MIN = 60_000;
@@ -134,7 +134,7 @@ describe('escalation', () => {
     const a = rig(chainSites(), notify());
     a.gas(LEAK);
     await waitFor(() => a.notices('notified').length === 1);
-    a.notifier.stop();
+    void a.notifier.stop();
     // Down for 7 minutes: Zhao Min fell due at 5 min while nobody was running.
     a.clock.advance(7 * MIN);
     const b = rig(chainSites(), notify(), { clock: a.clock, restore: { book: a.book(), journal: a.events } });
@@ -145,7 +145,7 @@ describe('escalation', () => {
     ]);
     await waitFor(() => fresh().some((e) => e.type === 'notified'), { message: 'Zhao Min notified after restart' });
     expect(received().at(-1)).toBe('[CRITICAL] Escalated to Zhao Min: zjk-depot GD-12 hihi → Zhao Min');
-    b.notifier.stop();
+    void b.notifier.stop();
 
     // Another restart a minute later: Zhao Min already has it; the safety desk is due at 5 + 15 min.
     a.clock.advance(MIN);

@@ -44,7 +44,7 @@ describe('hazard messages', () => {
         sites: () => rig.sites,
       },
     );
-    notifier.start();
+    void notifier.start();
     const notices = new HazardNotices({ notifier, sites: () => rig.sites, logger: silentLogger() });
     try {
       rig.advance(MIN + H + 1000);
@@ -69,7 +69,7 @@ describe('hazard messages', () => {
       expect(body.text).toContain('Deadline: 2026-11-29 17:01:00 (overdue)');
       expect(body.text).toContain('Rectify and verify on the console: https://gaswatch.example.com');
     } finally {
-      notifier.stop();
+      void notifier.stop();
     }
   });
 

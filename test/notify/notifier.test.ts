@@ -54,7 +54,7 @@ describe('notifier', () => {
       const titles = rx.requests.filter((q) => q.body).map((q) => (q.body as { title: string }).title);
       expect(titles).toContain('[HIGH] Raised: _gaswatch notify-scada system');
     } finally {
-      r.notifier.stop();
+      void r.notifier.stop();
     }
   });
 
@@ -76,7 +76,7 @@ describe('notifier', () => {
       r.notifier.applyConfig(undefined);
       expect(r.notifier.queueStats()).toEqual([]);
     } finally {
-      r.notifier.stop();
+      void r.notifier.stop();
     }
   });
 });

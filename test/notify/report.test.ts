@@ -123,7 +123,7 @@ describe('daily report', () => {
         await waitFor(() => rx.requests.length === 1);
         expect(rx.requests[0]?.body).toMatchObject({ type: 'report', report: JSON.parse(JSON.stringify(report)) });
       } finally {
-        r.notifier.stop();
+        void r.notifier.stop();
       }
     });
   });

@@ -69,7 +69,7 @@ export function notifyRig(
     sites: () => sites,
     counter: metrics.notifications,
   });
-  notifier.start();
+  void notifier.start();
   return {
     clock,
     engine,

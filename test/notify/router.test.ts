@@ -56,7 +56,7 @@ describe('notifier routing with the engine', () => {
     rx.requests.length = 0;
   });
   afterEach(() => {
-    for (const r of rigs.splice(0)) r.notifier.stop();
+    for (const r of rigs.splice(0)) void r.notifier.stop();
   });
   const channels = () => [
     { name: 'control-room', type: 'webhook', url: `${rx.url}/control-room` },

@@ -10,6 +10,7 @@ import { HazardView } from './hazards.js';
 import { initI18n, onLanguageChange, t } from './i18n.js';
 import { Journal } from './journal.js';
 import { KpiPage } from './kpis.js';
+import { startRole } from './role.js';
 import { SensorPanel } from './sensors.js';
 import { Horn } from './sound.js';
 import { Tabs } from './tabs.js';
@@ -268,6 +269,7 @@ window.addEventListener('resize', () => panel.resize());
 
 async function start() {
   await initI18n();
+  startRole();
   onLanguageChange(relabel);
   // What the panels built before the language was known (the journal's event names).
   journal.relabel();
