@@ -9,11 +9,13 @@
  * once (an error value tells mqtt.js not to acknowledge) and this module sends the PUBACK itself when
  * the message is durable — in the order the PUBLISH packets arrived, as MQTT 3.1.1 §4.6 requires,
  * and never on a later connection than the one the message came on (the broker redelivers those).
+ * The in-order queue is ack-queue.ts.
  */
 import { randomInt } from 'node:crypto';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import { AckQueue, encodePubacks } from './ack-queue.js';
 import { topicMatches } from './topics.js';
 
 export interface ConnectionOptions {
@@ -38,18 +40,15 @@ export type MessageHandler = (topic: string, payload: Buffer) => Promise<unknown
 class DeferredAck extends Error {}
 const DEFERRED = new DeferredAck('ack deferred until durable');
 
-interface PendingAck {
-  messageId: number;
-  done: boolean;
-}
-
 const BACKOFF_MIN = 500;
 const BACKOFF_MAX = 30_000;
 
 export class MqttConnection {
   private client: MqttClient | undefined;
-  private generation = 0;
-  private acks: PendingAck[] = [];
+  private readonly acks = new AckQueue(
+    (ids, n) => this.sendAcks(ids, n),
+    (err) => this.ackFailed(err),
+  );
   private backoff = BACKOFF_MIN;
   private handler: MessageHandler = () => undefined;
   private connectedSince: number | null = null;
@@ -69,7 +68,7 @@ export class MqttConnection {
 
   /** Number of messages received and not yet acknowledged. */
   get unacked(): number {
-    return this.acks.length;
+    return this.acks.size;
   }
 
   onMessage(handler: MessageHandler): void {
@@ -96,6 +95,9 @@ export class MqttConnection {
       // like a lost connection: a monitor must not give up.
       reconnectOnConnackError: true,
       will: { topic: o.statusTopic, payload: Buffer.from(o.offlinePayload), qos: 1, retain: true },
+      // mqtt.js logs through `debug` about ten times per packet; even disabled, those calls cost
+      // more than a PUBACK. DEBUG=mqttjs* still turns them on.
+      ...(/mqttjs/.test(process.env.DEBUG ?? '') ? {} : { log: () => undefined }),
       ...(o.username !== undefined ? { username: o.username } : {}),
       ...(o.password !== undefined ? { password: o.password } : {}),
       ...(o.protocolVersion === 5
@@ -109,8 +111,7 @@ export class MqttConnection {
     client.on('close', () => {
       if (this.connectedSince !== null && !this.stopping) this.deps.logger.warn({ url: o.url }, 'MQTT connection lost');
       this.connectedSince = null;
-      this.generation++;
-      this.acks = [];
+      this.acks.reset();
       // Exponential backoff with full jitter, so a fleet of daemons does not reconnect in step.
       client.options.reconnectPeriod = BACKOFF_MIN + randomInt(0, this.backoff);
       this.backoff = Math.min(BACKOFF_MAX, this.backoff * 2);
@@ -195,46 +196,25 @@ export class MqttConnection {
       callback();
       return;
     }
-    if (!pending) {
-      // Nothing to wait for (e.g. a rejected payload, which is counted and logged): ack in order.
-      const ack: PendingAck = { messageId: packet.messageId, done: true };
-      this.acks.push(ack);
-      callback(DEFERRED);
-      this.flushAcks();
-      return;
-    }
-    const generation = this.generation;
-    const ack: PendingAck = { messageId: packet.messageId, done: false };
-    this.acks.push(ack);
+    // mqtt.js must not send its own PUBACK: this module sends it once the message is durable.
     callback(DEFERRED);
-    pending.then(
-      () => {
-        if (generation !== this.generation) return;
-        ack.done = true;
-        this.flushAcks();
-      },
-      (err: unknown) => {
-        // Not durable: never acknowledge. Drop the connection so the broker redelivers it.
-        this.deps.logger.error({ err, topic: packet.topic }, 'message not durable; reconnecting for redelivery');
-        if (generation === this.generation) this.client?.stream?.destroy();
-      },
-    );
+    this.acks.track(packet.messageId, pending);
   }
 
-  private flushAcks(): void {
+  /** Writes the PUBACKs the queue releases, as one write on the current connection. */
+  private sendAcks(ids: Uint16Array, n: number): void {
     const client = this.client;
-    if (!client?.connected) return;
-    let n = 0;
-    while (n < this.acks.length && (this.acks[n] as PendingAck).done) {
-      const { messageId } = this.acks[n] as PendingAck;
-      // mqtt.js has no public API for a deferred PUBACK; _sendPacket is what its own handler uses.
-      (client as unknown as { _sendPacket(p: object, cb?: () => void): void })._sendPacket({
-        cmd: 'puback',
-        messageId,
-      });
-      n++;
-    }
-    if (n) this.acks.splice(0, n);
+    // mqtt.js has no public API for a deferred PUBACK; its own `_sendPacket` builds one write
+    // per packet, which at tens of thousands of messages a second costs more than the rest of
+    // the path. The stream is the connection the messages came on: a new one resets the queue.
+    if (!client?.connected || !client.stream || client.stream.destroyed) return;
+    client.stream.write(encodePubacks(ids, n));
+  }
+
+  /** A message could not be made durable: never acknowledge it; drop the connection for redelivery. */
+  private ackFailed(err: unknown): void {
+    this.deps.logger.error({ err }, 'message not durable; reconnecting for redelivery');
+    this.client?.stream?.destroy();
   }
 
   publish(topic: string, payload: string | Buffer, opts: { retain?: boolean; qos?: 0 | 1 } = {}): Promise<void> {
@@ -249,8 +229,10 @@ export class MqttConnection {
 
   subscribe(filter: string, handler: (topic: string, payload: Buffer, retain: boolean) => void): () => void {
     const client = this.client as MqttClient;
+    // Every telemetry message passes these listeners too: a prefix compare turns them away cheaply.
+    const literal = /^[^+#]*/.exec(filter)?.[0] ?? '';
     const listener = (topic: string, payload: Buffer, packet: IPublishPacket) => {
-      if (topicMatches(filter, topic)) handler(topic, payload, packet.retain === true);
+      if (topic.startsWith(literal) && topicMatches(filter, topic)) handler(topic, payload, packet.retain === true);
     };
     client.on('message', listener);
     this.extra.set(filter, (this.extra.get(filter) ?? 0) + 1);
