@@ -30,21 +30,25 @@ import { conditionExists, conditionPriority, faultReason } from './conditions.js
 import { type Described, describeFault, describeLevel, describeRoc, describeStale } from './describe.js';
 import { type AlarmHealth, FloodTracker, noteRaise, refreshChatter } from './health.js';
 import { isStanding, step } from './machine.js';
-import { Trend } from './trend.js';
+import { TrendStore } from './trend.js';
 
 interface SensorRuntime {
+  /** `site/sensor`: the key of `runtimes` and of the book's per-sensor count. */
+  key: string;
   site: string;
   sensor: string;
   def: SensorDef | undefined;
-  levels: Map<LevelCondition, DelayedCondition>;
-  roc: RocSample[];
+  /** Level conditions not plainly inactive; created on the first one (most sensors never need it). */
+  levels: Map<LevelCondition, DelayedCondition> | undefined;
+  roc: readonly RocSample[];
   lastValue: number | null;
   lastTs: number | null;
   lastStatus: ReadingStatus | null;
   /** Daemon time of the last valid reading; for a sensor never heard from, the start of its grace. */
   lastValidAt: number;
   heard: boolean;
-  trend: Trend | undefined;
+  /** Handle in the engine's TrendStore; -1 until the first reading. */
+  trend: number;
 }
 
 export interface EngineDeps {
@@ -62,6 +66,8 @@ export interface EngineDeps {
 export type { AlarmEntry, HandleResult } from './book.js';
 
 const CHATTER_WINDOW = 60_000;
+/** The roc window of a sensor with none: shared, never mutated (pushSample returns a new array). */
+const NO_SAMPLES: readonly RocSample[] = Object.freeze([]);
 /** Undeclared sensors tracked for the sensor view at most. */
 const MAX_UNCONFIGURED = 10_000;
 
@@ -71,6 +77,7 @@ export class AlarmEngine implements AlarmsApi {
   private readonly book: AlarmBook;
   private readonly pendingDelays = new Set<SensorRuntime>();
   private readonly flood = new FloodTracker();
+  private readonly trends = new TrendStore();
   private unconfigured = 0;
 
   constructor(private readonly deps: EngineDeps) {
@@ -96,16 +103,17 @@ export class AlarmEngine implements AlarmsApi {
         for (const def of site.sensors.values()) {
           const rt = this.runtime(def.site, def.id, now, true) as SensorRuntime;
           // A window of values in the old unit would fake a rate of change.
-          if (rt.def && rt.def.unit !== def.unit) rt.roc = [];
+          if (rt.def && rt.def.unit !== def.unit) rt.roc = NO_SAMPLES;
           rt.def = def;
-          for (const c of rt.levels.keys()) if (!def.setpoints.some((s) => s.condition === c)) rt.levels.delete(c);
+          for (const c of rt.levels?.keys() ?? [])
+            if (!def.setpoints.some((s) => s.condition === c)) rt.levels?.delete(c);
           this.seedConditions(rt);
         }
       for (const rt of this.runtimes.values())
         if (rt.def && !sites.get(rt.site)?.sensors.has(rt.sensor)) {
           rt.def = undefined;
-          rt.levels.clear();
-          rt.roc = [];
+          rt.levels = undefined;
+          rt.roc = NO_SAMPLES;
         }
       for (const entry of [...this.book.values()]) {
         const { site, sensor, condition } = entry.record;
@@ -130,8 +138,7 @@ export class AlarmEngine implements AlarmsApi {
     rt.lastStatus = reading.status;
     rt.heard = true;
     if (Number.isFinite(reading.value)) {
-      rt.trend ??= new Trend();
-      rt.trend.add(reading.ts, reading.value);
+      rt.trend = this.trends.add(rt.trend, reading.ts, reading.value);
     }
     const def = rt.def;
     // Unconfigured sensors are stored and shown but raise no threshold alarm (SPEC §1).
@@ -146,7 +153,31 @@ export class AlarmEngine implements AlarmsApi {
         ),
       );
     }
+    if (this.quiet(rt, def, reading)) {
+      rt.lastValidAt = now;
+      return NOTHING;
+    }
     return this.book.transact(() => this.evaluate(rt, def, reading, now));
+  }
+
+  /**
+   * The common case, decided without a transaction: the book holds nothing of this sensor and the
+   * reading is valid, past no setpoint, starts no delay and trips no rate of change. `evaluate`
+   * would then change nothing but `lastValidAt` and the roc window (kept here).
+   */
+  private quiet(rt: SensorRuntime, def: SensorDef, r: Reading): boolean {
+    if (this.book.hasSensor(rt.key) || faultReason(def, r) !== null) return false;
+    for (const sp of def.setpoints) {
+      const level = rt.levels?.get(sp.condition);
+      if (level && (level.active || level.onSince !== null || level.offSince !== null)) return false;
+      if (levelZone(sp, r.value) === 'past') return false;
+    }
+    if (def.roc) {
+      const window = pushSample(rt.roc, { ts: r.ts, value: r.value }, def.roc.per);
+      if (evaluateRoc(def.roc, window).active) return false;
+      rt.roc = window;
+    }
+    return true;
   }
 
   /**
@@ -161,8 +192,8 @@ export class AlarmEngine implements AlarmsApi {
     if (!def || r.status !== 'ok' || faultReason(def, r) !== null) return NOTHING;
     return this.book.transact(() => {
       for (const sp of def.setpoints) {
-        if (sp.onDelay > 0 || levelZone(sp, r.value) !== 'past' || rt.levels.get(sp.condition)?.active) continue;
-        rt.levels.set(sp.condition, { active: true, onSince: null, offSince: null });
+        if (sp.onDelay > 0 || levelZone(sp, r.value) !== 'past' || rt.levels?.get(sp.condition)?.active) continue;
+        setLevel(rt, sp.condition, { active: true, onSince: null, offSince: null });
         this.setCondition(rt, def, sp.condition, true, sp.priority, sp.latch, sp.realarmAfter ?? null, () =>
           describeLevel(def, sp, r.value),
         );
@@ -185,9 +216,9 @@ export class AlarmEngine implements AlarmsApi {
     );
     this.setCondition(rt, def, 'stale', false, def.stalePriority, false, null, () => describeStale(def, null, r.value));
     for (const sp of def.setpoints) {
-      const prev = rt.levels.get(sp.condition) ?? INACTIVE;
+      const prev = rt.levels?.get(sp.condition) ?? INACTIVE;
       const next = stepDelayed(prev, levelZone(sp, r.value), sp.onDelay, sp.offDelay, now);
-      if (next !== prev) rt.levels.set(sp.condition, next);
+      if (next !== prev) setLevel(rt, sp.condition, next);
       if (next.onSince !== null || next.offSince !== null) this.pendingDelays.add(rt);
       this.setCondition(rt, def, sp.condition, next.active, sp.priority, sp.latch, sp.realarmAfter ?? null, () =>
         describeLevel(def, sp, r.value),
@@ -214,9 +245,9 @@ export class AlarmEngine implements AlarmsApi {
         let pending = false;
         if (def && rt.lastValue !== null)
           for (const sp of def.setpoints) {
-            const prev = rt.levels.get(sp.condition) ?? INACTIVE;
+            const prev = rt.levels?.get(sp.condition) ?? INACTIVE;
             const next = stepDelayed(prev, null, sp.onDelay, sp.offDelay, now);
-            if (next !== prev) rt.levels.set(sp.condition, next);
+            if (next !== prev) setLevel(rt, sp.condition, next);
             pending ||= next.onSince !== null || next.offSince !== null;
             const value = rt.lastValue;
             this.setCondition(rt, def, sp.condition, next.active, sp.priority, sp.latch, sp.realarmAfter ?? null, () =>
@@ -453,7 +484,7 @@ export class AlarmEngine implements AlarmsApi {
   trend(site: string, sensor: string): { ts: number; value: number }[] | undefined {
     const rt = this.runtimes.get(`${site}/${sensor}`);
     if (!rt) return undefined;
-    return rt.trend?.points(this.deps.clock.now()) ?? [];
+    return this.trends.points(rt.trend, this.deps.clock.now());
   }
 
   // ------------------------------------------------------------------ internals
@@ -473,18 +504,19 @@ export class AlarmEngine implements AlarmsApi {
         this.unconfigured++;
       }
       rt = {
+        key,
         site,
         sensor,
         def,
-        levels: new Map(),
-        roc: [],
+        levels: undefined,
+        roc: NO_SAMPLES,
         lastValue: null,
         lastTs: null,
         lastStatus: null,
         // A sensor never heard from goes stale after the start-up grace, or its own staleAfter if longer.
         lastValidAt: now + this.deps.startupGrace,
         heard: false,
-        trend: undefined,
+        trend: -1,
       };
       rt.lastValidAt -= Math.min(this.deps.startupGrace, rt.def?.staleAfter ?? 0);
       this.runtimes.set(key, rt);
@@ -496,9 +528,9 @@ export class AlarmEngine implements AlarmsApi {
   /** After a restart the book knows which conditions were active: seed the evaluators to match. */
   private seedConditions(rt: SensorRuntime): void {
     for (const sp of rt.def?.setpoints ?? []) {
-      if (rt.levels.has(sp.condition)) continue;
+      if (rt.levels?.has(sp.condition)) continue;
       const e = this.book.get(alarmId(rt.site, rt.sensor, sp.condition));
-      if (e?.cond) rt.levels.set(sp.condition, { active: true, onSince: null, offSince: null });
+      if (e?.cond) setLevel(rt, sp.condition, { active: true, onSince: null, offSince: null });
     }
   }
 
@@ -571,6 +603,11 @@ export class AlarmEngine implements AlarmsApi {
     this.book.emit('closed', r, now, 'system', 'removed from config');
     this.book.remove(entry);
   }
+}
+
+function setLevel(rt: SensorRuntime, condition: LevelCondition, state: DelayedCondition): void {
+  rt.levels ??= new Map();
+  rt.levels.set(condition, state);
 }
 
 /** The pseudo-site of alarms about gaswatch itself. */

@@ -87,14 +87,19 @@ export async function readSource(
     }
     return src;
   }
-  const sub = await substitute(doc, path.dirname(abs), env, secrets, (p, message) =>
-    issues.push({ file: display, path: p, message }),
-  );
-  src.secretPaths = sub.secretPaths;
-  src.failedPaths = sub.failedPaths;
-  src.secretFiles = sub.files;
+  // Most files (a fleet's site files) have no `${`: walking their documents would be wasted.
+  if (text.includes('${')) {
+    const sub = await substitute(doc, path.dirname(abs), env, secrets, (p, message) =>
+      issues.push({ file: display, path: p, message }),
+    );
+    src.secretPaths = sub.secretPaths;
+    src.failedPaths = sub.failedPaths;
+    src.secretFiles = sub.files;
+  }
   src.data = doc.toJS({ maxAliasCount: 1000 });
   src.parsed = true;
+  // Positions come from a fresh parse of `text` if an issue is found later (locate()).
+  src.lines = new LineCounter();
   return src;
 }
 
