@@ -162,6 +162,8 @@ export class App {
         statusTopic: main.mqtt.instance ? `${prefix}/status/${main.mqtt.instance}` : `${prefix}/status`,
         onlinePayload: () => JSON.stringify({ state: 'online', since: this.since, version: VERSION }),
         offlinePayload: JSON.stringify({ state: 'offline' }),
+        // Ten batches waiting to be durable is plenty to keep InfluxDB busy; more is only memory.
+        saturated: () => this.store.pending() >= Math.max(50_000, 10 * main.influx.batchSize),
       },
       { logger: log.child({ module: 'mqtt' }), clock: this.clock },
     );

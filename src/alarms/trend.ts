@@ -3,15 +3,15 @@
  *
  * At 100k sensors an object and two typed arrays per sensor cost ~1.3 KiB each before holding a
  * single point (the old layout: ~130 MiB). Here every trend lives in a few large typed arrays, and
- * a sensor holds only a number, its handle. Trends grow by size class: a ring of 4 points, then 16,
- * then 120 (an hour of 30 s buckets); a sensor moves up only when the point it would overwrite is
- * still inside the hour, so a sensor reporting every 10 minutes stays in the smallest class. A
- * point is a Float32 value and a Uint16 second offset from its slot's base (6 bytes): 30 B for a
- * new sensor, 726 B for a full hour.
+ * a sensor holds only a number, its handle. A trend starts as a ring of 4 points and moves to one of
+ * 120 (an hour of 30 s buckets) only when the point it would overwrite is still inside the hour, so
+ * a sensor reporting every 15 minutes stays small. A point is a Float32 value and a Uint16 second
+ * offset from its slot's base (6 bytes): 30 B for a new sensor, 756 B for a full hour (726 B and
+ * the 30 B slot it left, which the next new sensor reuses).
  */
 const BUCKET_S = 30;
 const HOUR_S = 3600;
-const CLASSES = [4, 16, 120] as const;
+const CLASSES = [4, 120] as const;
 /** Slots per page of a class: pages are allocated as trends need them. */
 const PAGE_BITS = 8;
 const PAGE = 1 << PAGE_BITS;

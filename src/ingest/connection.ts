@@ -13,7 +13,7 @@
  */
 import { randomInt } from 'node:crypto';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
-import type { Clock } from '../util/clock.js';
+import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { AckQueue, encodePubacks } from './ack-queue.js';
 import { topicMatches } from './topics.js';
@@ -31,6 +31,12 @@ export interface ConnectionOptions {
   statusTopic: string;
   onlinePayload: () => string;
   offlinePayload: string;
+  /**
+   * True while the daemon holds as much as it should (points not yet durable): reading from the
+   * broker pauses until it is false again, so a backlog waits in the broker's queue, not in our
+   * memory. The receive maximum alone would let 65,535 batches of readings in at once.
+   */
+  saturated?: (() => boolean) | undefined;
 }
 
 /** Returns a promise when the message must be acknowledged only after it settles. */
@@ -53,6 +59,7 @@ export class MqttConnection {
   private handler: MessageHandler = () => undefined;
   private connectedSince: number | null = null;
   private stopping = false;
+  private paused: Timer | undefined;
   private readonly connectListeners = new Set<() => void>();
   /** Secondary subscriptions (commands, $SYS) and how many holders each has; renewed on every connect. */
   private readonly extra = new Map<string, number>();
@@ -112,6 +119,9 @@ export class MqttConnection {
       if (this.connectedSince !== null && !this.stopping) this.deps.logger.warn({ url: o.url }, 'MQTT connection lost');
       this.connectedSince = null;
       this.acks.reset();
+      // The next connection is a new socket, reading.
+      this.paused?.cancel();
+      this.paused = undefined;
       // Exponential backoff with full jitter, so a fleet of daemons does not reconnect in step.
       client.options.reconnectPeriod = BACKOFF_MIN + randomInt(0, this.backoff);
       this.backoff = Math.min(BACKOFF_MAX, this.backoff * 2);
@@ -199,6 +209,22 @@ export class MqttConnection {
     // mqtt.js must not send its own PUBACK: this module sends it once the message is durable.
     callback(DEFERRED);
     this.acks.track(packet.messageId, pending);
+    if (this.opts.saturated?.()) this.pause();
+  }
+
+  /** Stops reading the socket until the daemon is no longer saturated (checked every 5 ms). */
+  private pause(): void {
+    const stream = this.client?.stream;
+    if (!stream) return;
+    // A piped stream may be resumed by its pipe when the parser drains: pause again each time.
+    stream.pause();
+    if (this.paused) return;
+    this.paused = this.deps.clock.setInterval(() => {
+      if (this.opts.saturated?.()) return;
+      this.paused?.cancel();
+      this.paused = undefined;
+      this.client?.stream?.resume();
+    }, 5);
   }
 
   /** Writes the PUBACKs the queue releases, as one write on the current connection. */

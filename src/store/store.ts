@@ -71,6 +71,8 @@ export interface StoreMetrics extends StoreStats {
 
 export interface Store extends WritePort {
   stats(): StoreMetrics;
+  /** Points accepted and not yet durable (cheap: for a check on every message). */
+  pending(): number;
   /** Start committing the open batch now instead of at `flushInterval` (the stream went idle). */
   commitNow(): void;
   /** Resolves once everything accepted so far is durable (InfluxDB or spool), without waiting for a replay. */
@@ -169,6 +171,10 @@ class BatchingStore implements Store {
 
   commitNow(): void {
     if (this.state === 'started') this.batches.cut();
+  }
+
+  pending(): number {
+    return this.batches.pending;
   }
 
   async durable(): Promise<void> {
