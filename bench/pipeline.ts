@@ -67,6 +67,7 @@ export async function benchPipeline(
   });
   engine.applyConfig(sites);
   const heapRuntime = usedHeap();
+  const patterns = [compilePattern('gas/{site}/{sensor}')];
   const pipeline = new Pipeline({
     engine,
     store,
@@ -79,7 +80,7 @@ export async function benchPipeline(
       evaluationFailed: () => undefined,
     },
     sites: () => sites,
-    patterns: () => [compilePattern('gas/{site}/{sensor}')],
+    patterns: () => patterns,
     maxPayload: 256 * 1024,
   });
   const topics: string[] = [];

@@ -33,7 +33,7 @@ import { isStanding, step } from './machine.js';
 import { TrendStore } from './trend.js';
 
 interface SensorRuntime {
-  /** `site/sensor`: the key of `runtimes` and of the book's per-sensor count. */
+  /** `site/sensor`: the key of the book's per-sensor count. */
   key: string;
   site: string;
   sensor: string;
@@ -73,7 +73,8 @@ const MAX_UNCONFIGURED = 10_000;
 
 export class AlarmEngine implements AlarmsApi {
   private sites = new Map<string, SiteDef>();
-  private readonly runtimes = new Map<string, SensorRuntime>();
+  /** Per site, per sensor: looked up with the config's own strings, no key built per reading. */
+  private readonly runtimes = new Map<string, Map<string, SensorRuntime>>();
   private readonly book: AlarmBook;
   private readonly pendingDelays = new Set<SensorRuntime>();
   private readonly flood = new FloodTracker();
@@ -109,7 +110,7 @@ export class AlarmEngine implements AlarmsApi {
             if (!def.setpoints.some((s) => s.condition === c)) rt.levels?.delete(c);
           this.seedConditions(rt);
         }
-      for (const rt of this.runtimes.values())
+      for (const rt of this.eachRuntime())
         if (rt.def && !sites.get(rt.site)?.sensors.has(rt.sensor)) {
           rt.def = undefined;
           rt.levels = undefined;
@@ -256,15 +257,18 @@ export class AlarmEngine implements AlarmsApi {
           }
         if (!pending) this.pendingDelays.delete(rt);
       }
-      for (const rt of this.runtimes.values()) {
-        const def = rt.def;
-        if (!def) continue;
-        const silent = now - rt.lastValidAt;
-        if (silent >= def.staleAfter && !this.book.get(alarmId(rt.site, rt.sensor, 'stale'))?.cond)
-          this.setCondition(rt, def, 'stale', true, def.stalePriority, false, null, () =>
-            describeStale(def, rt.heard ? silent : null, rt.lastValue),
-          );
-      }
+      // Plain loops: this runs every second over every sensor (100k), and a generator would
+      // allocate a result object per sensor.
+      for (const bySensor of this.runtimes.values())
+        for (const rt of bySensor.values()) {
+          const def = rt.def;
+          if (!def) continue;
+          const silent = now - rt.lastValidAt;
+          if (silent >= def.staleAfter && !this.book.get(alarmId(rt.site, rt.sensor, 'stale'))?.cond)
+            this.setCondition(rt, def, 'stale', true, def.stalePriority, false, null, () =>
+              describeStale(def, rt.heard ? silent : null, rt.lastValue),
+            );
+        }
       for (const entry of this.book.values()) this.tickEntry(entry, now);
       for (const e of this.flood.decay(now)) this.book.emit(e.type, e.record, now);
     });
@@ -463,7 +467,7 @@ export class AlarmEngine implements AlarmsApi {
   sensors(): SensorSnapshot[] {
     const now = this.deps.clock.now();
     const out: SensorSnapshot[] = [];
-    for (const rt of this.runtimes.values()) {
+    for (const rt of this.eachRuntime()) {
       if (!rt.def && !rt.heard) continue;
       out.push({
         site: rt.site,
@@ -482,7 +486,7 @@ export class AlarmEngine implements AlarmsApi {
   }
 
   trend(site: string, sensor: string): { ts: number; value: number }[] | undefined {
-    const rt = this.runtimes.get(`${site}/${sensor}`);
+    const rt = this.runtimes.get(site)?.get(sensor);
     if (!rt) return undefined;
     return this.trends.points(rt.trend, this.deps.clock.now());
   }
@@ -495,8 +499,7 @@ export class AlarmEngine implements AlarmsApi {
    * still stored.
    */
   private runtime(site: string, sensor: string, now: number, declared = false): SensorRuntime | undefined {
-    const key = `${site}/${sensor}`;
-    let rt = this.runtimes.get(key);
+    let rt = this.runtimes.get(site)?.get(sensor);
     if (!rt) {
       const def = this.sites.get(site)?.sensors.get(sensor);
       if (!def && !declared) {
@@ -504,7 +507,8 @@ export class AlarmEngine implements AlarmsApi {
         this.unconfigured++;
       }
       rt = {
-        key,
+        // join() makes a flat string at once; a template would keep a rope and its flattened copy.
+        key: [site, sensor].join('/'),
         site,
         sensor,
         def,
@@ -519,10 +523,19 @@ export class AlarmEngine implements AlarmsApi {
         trend: -1,
       };
       rt.lastValidAt -= Math.min(this.deps.startupGrace, rt.def?.staleAfter ?? 0);
-      this.runtimes.set(key, rt);
+      let bySensor = this.runtimes.get(site);
+      if (!bySensor) {
+        bySensor = new Map();
+        this.runtimes.set(site, bySensor);
+      }
+      bySensor.set(sensor, rt);
       this.seedConditions(rt);
     }
     return rt;
+  }
+
+  private *eachRuntime(): Generator<SensorRuntime> {
+    for (const bySensor of this.runtimes.values()) yield* bySensor.values();
   }
 
   /** After a restart the book knows which conditions were active: seed the evaluators to match. */
