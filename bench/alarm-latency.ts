@@ -81,6 +81,8 @@ export async function benchAlarmLatency(
       main: { influx: { batchSize: 5000, flushInterval: '1s' } },
     });
     const probe = await mqtt.connectAsync(broker.url, { clientId: `bench-probe-${process.pid}`, clean: true });
+    // The probe must not add latency of its own (Nagle's algorithm holding its small publishes).
+    (probe.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
     const load = fork(
       CHILD,
       [broker.url, o.rate, WARMUP_S + o.seconds + 1, o.fleet.sites, o.fleet.sensorsPerSite].map(String),

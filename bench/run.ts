@@ -23,6 +23,7 @@ import { MOSQUITTO_BIN, type Mosquitto, startMosquitto } from '../test/helpers/m
 import { benchAlarmLatency, type LatencyRound } from './alarm-latency.js';
 import { benchFaults, type FaultsResult } from './faults.js';
 import { baseRss, benchFleet, type FleetRound } from './fleet.js';
+import { cpuPressure } from './lib/cpu.js';
 import { publisherAlone } from './lib/publisher-alone.js';
 import { benchPipeline, type PipelineResult } from './pipeline.js';
 import { benchStore } from './store.js';
@@ -46,6 +47,8 @@ interface Results {
   date: string;
   machine: Record<string, unknown>;
   rounds: number;
+  /** Per part, the share of time some task waited for a CPU (Linux PSI): high means a busy machine. */
+  pressure: Partial<Record<Part, number>>;
   publisherAlone?: number;
   e2e?: ThroughputResult;
   batch?: ThroughputResult;
@@ -55,7 +58,17 @@ interface Results {
   pipeline?: PipelineResult;
 }
 
-const results: Results = { date: new Date().toISOString(), machine: machine(), rounds };
+const results: Results = { date: new Date().toISOString(), machine: machine(), rounds, pressure: {} };
+
+/** Runs one part and notes how busy the CPUs were meanwhile (see cpuPressure). */
+async function part<T>(name: Part, run: () => Promise<T>): Promise<T> {
+  const start = await cpuPressure();
+  const out = await run();
+  const { share } = await cpuPressure(start);
+  results.pressure[name] = share;
+  console.log(`  (CPU pressure during ${name}: ${(share * 100).toFixed(0)} % of the time a task waited for a CPU)`);
+  return out;
+}
 console.log(
   `gaswatch bench — ${results.machine.cpus} × ${results.machine.cpu}, Node ${process.versions.node}, ` +
     `${results.machine.mosquitto}, ${results.machine.influxd}; load average at start ${results.machine.loadAverage}`,
@@ -77,45 +90,54 @@ try {
       console.log(
         '\n=== 1. end to end, single readings: 300,000 over 1,000 sensors (ceiling, then gaswatch, per round)',
       );
-      results.e2e = await benchThroughput(
-        broker,
-        influx,
-        { fleet: FLEET_1K, perSensor: 300, batch: 1, rounds, connections: 1, window },
-        'e2e',
+      results.e2e = await part('e2e', () =>
+        benchThroughput(
+          broker as Mosquitto,
+          influx as Influxd,
+          { fleet: FLEET_1K, perSensor: 300, batch: 1, rounds, connections: 1, window },
+          'e2e',
+        ),
       );
     }
     if (only.has('latency')) {
       console.log('\n=== 2. publish → retained alarm record under 20,000 readings/s of QoS 1 over 1,000 sensors');
-      results.latency = await benchAlarmLatency(broker, influx, {
-        fleet: FLEET_1K,
-        rate: 20_000,
-        seconds: 30,
-        probeEveryMs: 50,
-        rounds,
-      });
+      results.latency = await part('latency', () =>
+        benchAlarmLatency(broker as Mosquitto, influx as Influxd, {
+          fleet: FLEET_1K,
+          rate: 20_000,
+          seconds: 30,
+          probeEveryMs: 50,
+          rounds,
+        }),
+      );
     }
     if (only.has('fleet')) {
       console.log('\n=== 3. 100,000 sensors in 1,000 site files: online time, memory after one reading from each');
       const baseRssMb = await baseRss(broker, influx);
-      results.fleet = { baseRssMb, rounds: await benchFleet(broker, influx, FLEET_100K, rounds) };
+      results.fleet = {
+        baseRssMb,
+        rounds: await part('fleet', () => benchFleet(broker as Mosquitto, influx as Influxd, FLEET_100K, rounds)),
+      };
     }
     if (only.has('batch')) {
       console.log('\n=== 4. end to end, JSON arrays of 100 readings: 1,000,000 readings over 1,000 sensors');
-      results.batch = await benchThroughput(
-        broker,
-        influx,
-        { fleet: FLEET_1K, perSensor: 10, batch: 100, rounds, connections: 1, window: 1000 },
-        'batch',
+      results.batch = await part('batch', () =>
+        benchThroughput(
+          broker as Mosquitto,
+          influx as Influxd,
+          { fleet: FLEET_1K, perSensor: 10, batch: 100, rounds, connections: 1, window: 1000 },
+          'batch',
+        ),
       );
     }
   }
   if (only.has('faults')) {
     console.log('\n=== 5. fault tests (test/e2e/nothing-lost-*.test.ts)');
-    results.faults = await benchFaults();
+    results.faults = await part('faults', () => benchFaults());
   }
   if (only.has('pipeline')) {
     console.log('\n=== pipeline, in process (where the CPU and memory per sensor go)');
-    results.pipeline = await benchPipeline();
+    results.pipeline = await part('pipeline', () => benchPipeline());
   }
   if (only.has('store')) {
     console.log('\n=== store → InfluxDB and spool, in process');
@@ -138,8 +160,9 @@ process.exit(0);
 
 function printTable(r: Results): void {
   const rows: string[][] = [
-    ['#', 'target', `measured (median of ${r.rounds})`, 'same-run ceiling', 'ratio', 'goal', ''],
+    ['#', 'target', `measured (median of ${r.rounds})`, 'same-run ceiling', 'ratio', 'goal', '', 'CPU pressure'],
   ];
+  const busy = (p: Part) => (r.pressure[p] === undefined ? '' : pct(r.pressure[p] as number));
   if (r.e2e) {
     const d = median(r.e2e.rounds.map((x) => x.daemon));
     const c = median(r.e2e.rounds.map((x) => x.ceiling));
@@ -152,6 +175,7 @@ function printTable(r: Results): void {
       `${(d / c).toFixed(2)}×`,
       '≥ 0.9×, spread < ±15 %',
       verdict(d / c >= 0.9 && spread < 0.15),
+      busy('e2e'),
     ]);
   }
   if (r.latency) {
@@ -166,6 +190,7 @@ function printTable(r: Results): void {
       '',
       'p99 ≤ 50 ms',
       verdict(p99 <= 50),
+      busy('latency'),
     ]);
   }
   if (r.fleet) {
@@ -179,6 +204,7 @@ function printTable(r: Results): void {
       '',
       '≤ 250 MB, ≤ 10 s (stretch 200 MB, 3 s)',
       verdict(peak <= 250 && online <= 10) + (peak <= 200 && online <= 3 ? ' (stretch)' : ''),
+      busy('fleet'),
     ]);
   }
   if (r.batch) {
@@ -192,6 +218,7 @@ function printTable(r: Results): void {
       `${(d / c).toFixed(2)}×`,
       '≥ 200,000 readings/s',
       verdict(d >= 200_000),
+      busy('batch'),
     ]);
   }
   if (r.faults)
@@ -203,6 +230,7 @@ function printTable(r: Results): void {
       '',
       'every reading stored',
       verdict(r.faults.failed === 0 && r.faults.passed > 0),
+      busy('faults'),
     ]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   console.log(

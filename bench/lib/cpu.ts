@@ -42,3 +42,19 @@ export class CpuMeter {
     return out;
   }
 }
+
+/**
+ * Linux pressure stall information: the share of wall time some runnable task waited for a CPU,
+ * since `since` (a previous reading). The bench's own processes cause some; much more means the
+ * machine was busy with other work and the figures are noisy.
+ */
+export async function cpuPressure(since?: {
+  totalUs: number;
+  at: number;
+}): Promise<{ totalUs: number; at: number; share: number }> {
+  const text = await readFile('/proc/pressure/cpu', 'utf8').catch(() => '');
+  const totalUs = Number(/^some .*total=(\d+)/m.exec(text)?.[1] ?? Number.NaN);
+  const at = performance.now();
+  const share = since ? (totalUs - since.totalUs) / 1000 / (at - since.at) : Number.NaN;
+  return { totalUs, at, share };
+}

@@ -153,6 +153,10 @@ export class MqttConnection {
 
   private connected_(sessionPresent: boolean): void {
     const client = this.client as MqttClient;
+    // mqtt.js leaves Nagle's algorithm on: a retained alarm record written while PUBACKs are in
+    // flight would wait for the broker's (delayed) TCP ACK, tens of milliseconds. Small writes
+    // here are meant to go now; PUBACKs are already batched into one write per flush.
+    (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
     this.connectedSince = this.deps.clock.now();
     this.backoff = BACKOFF_MIN;
     client.options.reconnectPeriod = BACKOFF_MIN;

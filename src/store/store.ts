@@ -22,7 +22,7 @@ import { InfluxWriter, type WriteResult } from './influx.js';
 import type { Point, StoreStats, WritePort } from './port.js';
 import { Quarantine } from './quarantine.js';
 import { Replayer } from './replayer.js';
-import { Spool } from './spool.js';
+import { classOf, Spool } from './spool.js';
 
 export interface StoreTuning {
   /** Per HTTP request to InfluxDB. */
@@ -166,7 +166,11 @@ class BatchingStore implements Store {
   write(points: Point[]): Promise<void> {
     if (this.state !== 'started') return Promise.reject(new Error(`store is ${this.state}, not accepting points`));
     if (points.length === 0) return Promise.resolve();
-    return this.batches.add(points);
+    const done = this.batches.add(points);
+    // An alarm event does not wait out the flush interval behind telemetry: its batch goes now
+    // (with whatever telemetry is in it). Busy commits still merge what queues behind them.
+    if (points.some((p) => classOf(p) === 'event')) this.batches.cut();
+    return done;
   }
 
   commitNow(): void {
