@@ -39,6 +39,9 @@ export interface LatencyRound {
   drainMs: number;
   peakRssMb: number;
   cpu: Record<string, number>;
+  /** Probe publish → the daemon raising the alarm, and the daemon raising it → the record at the probe (ms, whole-ms clocks). */
+  toDaemon: { p50: number; p99: number };
+  fromDaemon: { p50: number; p99: number };
   /** The daemon's event-loop lag (ms) and GC seconds over the run. */
   lag: { p99: number; max: number; gcS: number };
 }
@@ -89,12 +92,19 @@ export async function benchAlarmLatency(
       { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
     );
     try {
-      const sentAt = new Map<string, number>();
+      const sentAt = new Map<string, { t: number; wall: number }>();
       const latencies: number[] = [];
+      // Split at the record's raisedAt (the daemon's clock, the same machine's): probe → daemon
+      // evaluating it (broker queue, daemon backlog), then daemon → probe (publish, broker).
+      const inbound: number[] = [];
+      const outbound: number[] = [];
       probe.on('message', (topic, payload) => {
-        const t = sentAt.get(topic);
-        if (t === undefined || payload.length === 0) return;
-        latencies.push(performance.now() - t);
+        const sent = sentAt.get(topic);
+        if (sent === undefined || payload.length === 0) return;
+        latencies.push(performance.now() - sent.t);
+        const raisedAt = Date.parse((JSON.parse(payload.toString()) as { raisedAt: string }).raisedAt);
+        inbound.push(raisedAt - sent.wall);
+        outbound.push(Date.now() - raisedAt);
         sentAt.delete(topic);
       });
       await probe.subscribeAsync('gaswatch/alarms/+/+/hi', { qos: 1 });
@@ -110,7 +120,7 @@ export async function benchAlarmLatency(
       const n = Math.min(probes.length, Math.floor((o.seconds * 1000) / o.probeEveryMs));
       for (let i = 0; i < n; i++) {
         const [site, sensor] = (probes[i] as string).split('/');
-        sentAt.set(`gaswatch/alarms/${site}/${sensor}/hi`, performance.now());
+        sentAt.set(`gaswatch/alarms/${site}/${sensor}/hi`, { t: performance.now(), wall: Date.now() });
         probe.publish(`gas/${site}/${sensor}`, `{"value":9000,"ts":${Date.now()},"unit":"ppm"}`, { qos: 1 });
         await sleep(Math.max(0, t0 + WARMUP_S * 1000 + (i + 1) * o.probeEveryMs - performance.now()));
       }
@@ -137,7 +147,9 @@ export async function benchAlarmLatency(
       const cpu = { ...(await meter.stop()), publisher: bg.cpuS };
       await sleep(500);
       const sorted = [...latencies].sort((a, b) => a - b);
-      const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+      const pct = (p: number, xs = sorted) => xs[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
+      const inSorted = inbound.sort((a, b) => a - b);
+      const outSorted = outbound.sort((a, b) => a - b);
       const usage = await d.usage();
       rounds.push({
         samples: sorted.length,
@@ -151,11 +163,14 @@ export async function benchAlarmLatency(
         peakRssMb: usage.peakRssMb,
         cpu,
         lag,
+        toDaemon: { p50: pct(50, inSorted), p99: pct(99, inSorted) },
+        fromDaemon: { p50: pct(50, outSorted), p99: pct(99, outSorted) },
       });
       const x = rounds.at(-1) as LatencyRound;
       console.log(
         `  latency round ${r + 1}: p50 ${x.p50.toFixed(1)} ms, p99 ${x.p99.toFixed(1)} ms, max ${x.max.toFixed(0)} ms ` +
           `(${x.samples} alarms, ${x.lost} missing) under ${Math.round(x.background).toLocaleString('en-US')} readings/s; ` +
+          `probe → daemon p50 ${x.toDaemon.p50} / p99 ${x.toDaemon.p99} ms, daemon → probe p50 ${x.fromDaemon.p50} / p99 ${x.fromDaemon.p99} ms; ` +
           `backlog drained ${(x.drainMs / 1000).toFixed(1)} s after the load; event-loop lag p99 ${x.lag.p99.toFixed(0)} ms, ` +
           `max ${x.lag.max.toFixed(0)} ms, GC ${x.lag.gcS.toFixed(1)} s; CPU-s ${Object.entries(cpu)
             .map(([k, v]) => `${k} ${v.toFixed(1)}`)
