@@ -49,7 +49,10 @@ export async function benchFleet(
       void publishAll(pubs, stream, 5000);
       for (;;) {
         const m = await d.metrics();
-        if ((m.get('gaswatch_influx_points_total{result="influx"}') ?? 0) >= stream.length) break;
+        const done = m.get('gaswatch_influx_points_total{result="influx"}') ?? 0;
+        if (done >= stream.length) break;
+        if (performance.now() - t0 > 600_000)
+          throw new Error(`fleet: only ${done} of ${stream.length} readings stored`);
         await sleep(50);
       }
       const readingsMs = performance.now() - t0;

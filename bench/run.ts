@@ -174,7 +174,7 @@ function printTable(r: Results): void {
       `${fmt(c)} /s`,
       `${(d / c).toFixed(2)}×`,
       '≥ 0.9×, spread < ±15 %',
-      verdict(d / c >= 0.9 && spread < 0.15),
+      verdict(d / c >= 0.9 && spread < 0.15 && r.e2e.rounds.every((x) => x.stored === r.e2e?.readings)),
       busy('e2e'),
     ]);
   }
@@ -189,7 +189,7 @@ function printTable(r: Results): void {
       '',
       '',
       'p99 ≤ 50 ms',
-      verdict(p99 <= 50),
+      verdict(p99 <= 50 && r.latency.every((x) => x.lost === 0)),
       busy('latency'),
     ]);
   }
@@ -217,7 +217,7 @@ function printTable(r: Results): void {
       `${fmt(c)} /s`,
       `${(d / c).toFixed(2)}×`,
       '≥ 200,000 readings/s',
-      verdict(d >= 200_000),
+      verdict(d >= 200_000 && r.batch.rounds.every((x) => x.stored === r.batch?.readings)),
       busy('batch'),
     ]);
   }

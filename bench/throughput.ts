@@ -80,7 +80,12 @@ export async function benchThroughput(
       const t0 = performance.now();
       const published = publishAll(pubs, stream, o.window);
       let done = 0;
+      const deadline = t0 + 600_000;
       for (;;) {
+        if (performance.now() > deadline)
+          throw new Error(
+            `${label}: only ${done} of ${readings} readings in InfluxDB after 10 minutes (log: ${d.logFile})`,
+          );
         const m = await d.metrics();
         done = m.get('gaswatch_influx_points_total{result="influx"}') ?? 0;
         const spooled = m.get('gaswatch_influx_points_total{result="spool"}') ?? 0;
