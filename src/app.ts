@@ -162,8 +162,9 @@ export class App {
         statusTopic: main.mqtt.instance ? `${prefix}/status/${main.mqtt.instance}` : `${prefix}/status`,
         onlinePayload: () => JSON.stringify({ state: 'online', since: this.since, version: VERSION }),
         offlinePayload: JSON.stringify({ state: 'offline' }),
-        // Ten batches waiting to be durable is plenty to keep InfluxDB busy; more is only memory.
-        saturated: () => this.store.pending() >= Math.max(50_000, 10 * main.influx.batchSize),
+        // Four batches waiting to be durable keep InfluxDB busy (two commits in flight, one filling,
+        // one spare); more is only memory.
+        saturated: () => this.store.pending() >= Math.max(20_000, 4 * main.influx.batchSize),
       },
       { logger: log.child({ module: 'mqtt' }), clock: this.clock },
     );
