@@ -232,6 +232,7 @@ function printTable(r: Results): void {
       verdict(r.faults.failed === 0 && r.faults.passed > 0),
       busy('faults'),
     ]);
+  if (rows.length === 1) return;
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   console.log(
     `\n=== issue 10 targets (${r.machine.cpus} cores, load average ${r.machine.loadAverage} → ${r.machine.loadAverageAtEnd})`,
