@@ -45,6 +45,8 @@ const FLEET_100K = { sites: 1000, sensorsPerSite: 100 };
 
 interface Results {
   date: string;
+  /** The build of the daemon measured. */
+  daemon: string;
   machine: Record<string, unknown>;
   rounds: number;
   /** Per part, the share of time some task waited for a CPU (Linux PSI): high means a busy machine. */
@@ -58,7 +60,13 @@ interface Results {
   pipeline?: PipelineResult;
 }
 
-const results: Results = { date: new Date().toISOString(), machine: machine(), rounds, pressure: {} };
+const results: Results = {
+  date: new Date().toISOString(),
+  daemon: process.env.BENCH_DAEMON_MAIN ?? `this checkout (${gitHead()})`,
+  machine: machine(),
+  rounds,
+  pressure: {},
+};
 
 /** Runs one part and notes how busy the CPUs were meanwhile (see cpuPressure). */
 async function part<T>(name: Part, run: () => Promise<T>): Promise<T> {
@@ -252,6 +260,17 @@ function printTable(r: Results): void {
     );
   }
   if (r.rounds < 3) console.log(`\n(only ${r.rounds} round(s): not medians of 3)`);
+}
+
+function gitHead(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return 'not a git checkout';
+  }
 }
 
 function verdict(ok: boolean): string {
