@@ -213,6 +213,9 @@ export function buildTerm(ctx: TermContext): Term {
       ? ha.onlinePayload
       : () => JSON.stringify({ state: 'online', since: ctx.since, version: ctx.version }),
     offlinePayload: ha ? ha.offlinePayload : JSON.stringify({ state: 'offline' }),
+    // Four batches waiting to be durable keep InfluxDB busy (two commits in flight, one filling,
+    // one spare); more is only memory.
+    saturated: () => store.pending() >= Math.max(20_000, 4 * main.influx.batchSize),
     ...(ha
       ? { reconnect: false, onClose: (code) => ha.onPartitionClosed(code), statusOnStop: () => !ha.deposed() }
       : {}),

@@ -42,6 +42,8 @@ const JOURNAL_MAX = 10_000;
 
 export class AlarmBook {
   private readonly entries = new Map<string, AlarmEntry>();
+  /** Entries per `site/sensor`, so the hot path can tell a sensor with nothing in the book at once. */
+  private readonly perSensor = new Map<string, number>();
   private readonly journal: AlarmEvent[] = [];
   private batch: AlarmEvent[] | null = null;
   private dirty = false;
@@ -50,12 +52,35 @@ export class AlarmBook {
 
   /** Install what was restored from disk. */
   restore(entries: AlarmEntry[], journal: AlarmEvent[]): void {
-    for (const e of entries) this.entries.set(e.record.id, e);
+    for (const e of entries) this.add(e);
     this.journal.push(...journal.slice(-JOURNAL_MAX));
   }
 
   get(id: string): AlarmEntry | undefined {
     return this.entries.get(id);
+  }
+
+  /** True when the book holds any alarm of this sensor; `key` is `site/sensor`. */
+  hasSensor(key: string): boolean {
+    return this.perSensor.has(key);
+  }
+
+  private add(entry: AlarmEntry): void {
+    const r = entry.record;
+    const prev = this.entries.get(r.id);
+    if (prev) this.delete(prev);
+    this.entries.set(r.id, entry);
+    const key = `${r.site}/${r.sensor}`;
+    this.perSensor.set(key, (this.perSensor.get(key) ?? 0) + 1);
+  }
+
+  private delete(entry: AlarmEntry): void {
+    const r = entry.record;
+    this.entries.delete(r.id);
+    const key = `${r.site}/${r.sensor}`;
+    const n = (this.perSensor.get(key) ?? 1) - 1;
+    if (n > 0) this.perSensor.set(key, n);
+    else this.perSensor.delete(key);
   }
 
   /** A new entry in state normal, added to the book. */
@@ -90,7 +115,7 @@ export class AlarmBook {
       lastAnnounced: 0,
       raises: [],
     };
-    this.entries.set(id, entry);
+    this.add(entry);
     return entry;
   }
 
@@ -98,7 +123,7 @@ export class AlarmBook {
   settle(entry: AlarmEntry): void {
     if (isStanding(entry.record.state) || entry.record.shelved) return;
     if (this.entries.get(entry.record.id) === entry) {
-      this.entries.delete(entry.record.id);
+      this.delete(entry);
       this.dirty = true;
     }
   }
@@ -106,7 +131,7 @@ export class AlarmBook {
   /** Remove the entry whatever its state (its sensor or condition left the config). */
   remove(entry: AlarmEntry): void {
     if (this.entries.get(entry.record.id) === entry) {
-      this.entries.delete(entry.record.id);
+      this.delete(entry);
       this.dirty = true;
     }
   }

@@ -11,6 +11,8 @@ import type { SensorDef, SiteDef } from '../domain/sensor.js';
 import { type AlarmEvent, type AlarmRecord, type AlarmState, alarmId, type Reading } from '../domain/types.js';
 import {
   adaptState,
+  type ConditionUpdate,
+  evaluateQuietly,
   evaluateReading,
   newSensorState,
   type SensorState,
@@ -45,12 +47,15 @@ export type { AlarmEntry, HandleResult } from './book.js';
 interface Tracked {
   def: SensorDef;
   state: SensorState;
+  /** `site/sensor`: the key of the book's per-sensor count. */
+  key: string;
 }
 
 export class AlarmEngine {
   private sites = new Map<string, SiteDef>();
   private startupGrace: number;
-  private readonly sensors = new Map<string, Tracked>();
+  /** Per site, per sensor: looked up with the reading's strings, no key built per reading. */
+  private readonly sensors = new Map<string, Map<string, Tracked>>();
   private readonly book: AlarmBook;
   private readonly ctx: KeepingContext;
   /** Operator commands and notices (also the `AlarmNotices` port of the notifier). */
@@ -83,15 +88,22 @@ export class AlarmEngine {
     this.startupGrace = startupGrace;
     return this.book.transact(() => {
       this.sites = sites;
-      const seen = new Set<string>();
+      for (const [id, bySensor] of [...this.sensors]) {
+        const site = sites.get(id);
+        if (!site) this.sensors.delete(id);
+        else for (const sensor of [...bySensor.keys()]) if (!site.sensors.has(sensor)) bySensor.delete(sensor);
+      }
       for (const site of sites.values())
         for (const def of site.sensors.values()) {
-          const key = `${def.site}/${def.id}`;
-          seen.add(key);
-          let t = this.sensors.get(key);
+          let bySensor = this.sensors.get(def.site);
+          if (!bySensor) {
+            bySensor = new Map();
+            this.sensors.set(def.site, bySensor);
+          }
+          let t = bySensor.get(def.id);
           if (!t) {
-            t = { def, state: newSensorState(def, now, this.startupGrace) };
-            this.sensors.set(key, t);
+            t = { def, state: newSensorState(def, now, this.startupGrace), key: `${def.site}/${def.id}` };
+            bySensor.set(def.id, t);
           } else {
             adaptState(t.state, t.def, def);
             t.def = def;
@@ -99,7 +111,6 @@ export class AlarmEngine {
           // After a restart the book knows which conditions were active: the evaluators start there.
           seedState(t.state, def, (c) => this.book.get(alarmId(def.site, def.id, c))?.cond === true);
         }
-      for (const key of this.sensors.keys()) if (!seen.has(key)) this.sensors.delete(key);
       for (const entry of [...this.book.values()]) {
         const { site, sensor, condition } = entry.record;
         if (condition === 'flood' || condition === 'system') continue;
@@ -115,9 +126,11 @@ export class AlarmEngine {
    * threshold alarm (SPEC §1): their readings are stored and shown, not evaluated.
    */
   handle(reading: Reading): HandleResult {
-    const t = this.sensors.get(`${reading.site}/${reading.sensor}`);
+    const t = this.sensors.get(reading.site)?.get(reading.sensor);
     if (!t) return NOTHING;
     const now = this.deps.clock.now();
+    // The common case: nothing in the book for this sensor and nothing to say about the reading.
+    if (!this.book.hasSensor(t.key) && evaluateQuietly(t.state, t.def, reading, now)) return NOTHING;
     const updates = evaluateReading(t.state, t.def, reading, now);
     if (updates.length === 0) return NOTHING;
     return this.book.transact(() => {
@@ -129,10 +142,11 @@ export class AlarmEngine {
   tick(): HandleResult {
     const now = this.deps.clock.now();
     return this.book.transact(() => {
-      for (const t of this.sensors.values()) {
-        const updates = tickSensor(t.state, t.def, now);
-        for (const u of updates) applyUpdate(this.ctx, t.def, u, now);
-      }
+      for (const bySensor of this.sensors.values())
+        for (const t of bySensor.values()) {
+          const updates = tickSensor(t.state, t.def, now);
+          for (let i = 0; i < updates.length; i++) applyUpdate(this.ctx, t.def, updates[i] as ConditionUpdate, now);
+        }
       for (const entry of this.book.values()) {
         const r = entry.record;
         tickEntry(this.ctx, entry, this.sites.get(r.site)?.sensors.get(r.sensor), now);
@@ -191,7 +205,7 @@ export class AlarmEngine {
 
   /** What evaluation remembers of a sensor (tests, diagnostics). */
   sensorState(site: string, sensor: string): Readonly<SensorState> | undefined {
-    return this.sensors.get(`${site}/${sensor}`)?.state;
+    return this.sensors.get(site)?.get(sensor)?.state;
   }
 
   /** site, sensor, condition and priority of an alarm id the config defines. */

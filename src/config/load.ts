@@ -9,7 +9,7 @@ import type { SiteDef } from '../domain/sensor.js';
 import { checkMain } from './check-main.js';
 import { expandGlob } from './glob.js';
 import { formatIssue, type IssuePath, type LoadIssue, type Pos, sortIssues } from './issues.js';
-import { resolveSites, type SiteDocument } from './resolve.js';
+import { type SiteDocument, siteResolver } from './resolve.js';
 import { Id, Main, type MainConfig, Profile, type ProfileConfig, Sensor, Site } from './schema.js';
 import { configSecrets } from './secrets.js';
 import { locate, readSource, type SourceFile } from './source.js';
@@ -108,7 +108,14 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
     }
   }
 
-  // Sites.
+  // Sites, each resolved as soon as it is read: holding every parsed file until the end would
+  // cost hundreds of MB at 100k sensors, all of it garbage once resolved.
+  const resolver = siteResolver({
+    main: main ?? Main.parse({}),
+    profilesFile: profSrc.display,
+    profiles,
+    brokenProfiles: broken,
+  });
   const siteAbs: string[] = [];
   const globbed = await expandGlob(path.resolve(dir, sitesGlob));
   // A substituted pattern is a secret: say what is wrong without the directory it names (issue 11).
@@ -130,29 +137,27 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
         : `no site file matches "${sitesGlob}"`,
     });
   else siteAbs.push(...globbed.files);
-  const docs: SiteDocument[] = [];
   for (const f of siteAbs) {
+    const before = issues.length + resolver.issues.length;
     const src = await read(f);
     if (!src.parsed) continue;
+    let doc: SiteDocument | undefined;
     const r = Site.safeParse(src.data);
-    if (r.success) docs.push({ file: src.display, site: r.data });
+    if (r.success) doc = { file: src.display, site: r.data };
     else {
       zod(src, r.error, Site, src.data);
       const salvaged = salvageSite(src.data);
-      if (salvaged) docs.push({ file: src.display, ...salvaged });
+      if (salvaged) doc = { file: src.display, ...salvaged };
     }
+    src.data = undefined;
+    if (!doc) continue;
+    // Without a readable profiles file every profile reference would be "unknown": not worth saying.
+    if (!profilesReadable) for (const s of doc.site.sensors) if (s.profile) resolver.broken.add(s.profile);
+    resolver.add(doc);
+    // A file is never blamed for a later one, so a clean file's text (kept to locate issues) can go.
+    if (issues.length + resolver.issues.length === before) src.text = undefined;
   }
-  // Without a readable profiles file every profile reference would be "unknown": not worth saying.
-  if (!profilesReadable) for (const d of docs) for (const s of d.site.sensors) if (s.profile) broken.add(s.profile);
-
-  const resolved = resolveSites({
-    main: main ?? Main.parse({}),
-    profilesFile: profSrc.display,
-    profiles,
-    brokenProfiles: broken,
-    sites: docs,
-  });
-  issues.push(...resolved.issues);
+  issues.push(...resolver.issues);
 
   if (issues.length > 0) return failure(issues, sources, secrets);
   const secretFiles = [...sources.values()].flatMap((s) => s.secretFiles);
@@ -162,7 +167,7 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
       file: abs,
       main: main as MainConfig,
       profiles,
-      sites: resolved.sites,
+      sites: resolver.sites,
       files: [...new Set([abs, profSrc.abs, ...siteAbs, ...secretFiles])],
       secrets: configSecrets(main, tls.mqtt?.key ? [...secrets, tls.mqtt.key.toString('utf8').trim()] : secrets),
       tls,

@@ -38,6 +38,22 @@ export interface ResolveInput {
 }
 
 export function resolveSites(input: ResolveInput): { sites: Map<string, SiteDef>; issues: ConfigIssue[] } {
+  const resolver = siteResolver(input);
+  for (const doc of input.sites) resolver.add(doc);
+  return { sites: resolver.sites, issues: resolver.issues };
+}
+
+export interface SiteResolver {
+  readonly sites: Map<string, SiteDef>;
+  readonly issues: ConfigIssue[];
+  /** Profiles whose sensors are not resolved (their problems are reported elsewhere). */
+  readonly broken: Set<string>;
+  /** Resolves one site file now, so the loader can let go of its parsed documents (a fleet's are hundreds of MB). */
+  add(doc: SiteDocument): void;
+}
+
+/** Resolves site files one at a time; the profiles are checked first. */
+export function siteResolver(input: Omit<ResolveInput, 'sites'>): SiteResolver {
   const issues: ConfigIssue[] = [];
   const broken = new Set(input.brokenProfiles);
   for (const [name, profile] of Object.entries(input.profiles)) {
@@ -56,11 +72,11 @@ export function resolveSites(input: ResolveInput): { sites: Map<string, SiteDef>
   const sites = new Map<string, SiteDef>();
   const siteFiles = new Map<string, string>();
   const shared = new Interner();
-  for (const { file, site, sensorIndex } of input.sites) {
+  const add = ({ file, site, sensorIndex }: SiteDocument): void => {
     const prev = siteFiles.get(site.id);
     if (prev !== undefined) {
       issues.push({ file, path: ['id'], message: `site id "${site.id}" is already used in ${prev}` });
-      continue;
+      return;
     }
     siteFiles.set(site.id, file);
     const sensors = new Map<string, SensorDef>();
@@ -131,17 +147,21 @@ export function resolveSites(input: ResolveInput): { sites: Map<string, SiteDef>
       })),
       sensors,
     });
-  }
-  return { sites, issues };
+  };
+  return { sites, issues, broken, add };
 }
 
 /**
  * Sensors of the same profile, unit and gas resolve to equal setpoints: share one copy. At 100k
- * sensors this is most of the resolved config's memory. The defs are never mutated.
+ * sensors this is most of the resolved config's memory. Strings read from each site file (kind,
+ * gas, profile, asset) and ranges are shared the same way: equal values, one copy. The defs are
+ * never mutated.
  */
 class Interner {
   private readonly setpoints = new Map<string, SensorDef['setpoints']>();
   private readonly rocs = new Map<string, NonNullable<SensorDef['roc']>>();
+  private readonly pairs = new Map<string, readonly [number, number]>();
+  private readonly strings = new Map<string, string>();
 
   intern(def: SensorDef): SensorDef {
     const spKey = JSON.stringify(def.setpoints);
@@ -154,6 +174,27 @@ class Interner {
       if (roc) def.roc = roc;
       else this.rocs.set(rocKey, def.roc);
     }
+    def.kind = this.string(def.kind);
+    def.gas = def.gas === undefined ? undefined : this.string(def.gas);
+    def.profile = def.profile === undefined ? undefined : this.string(def.profile);
+    def.asset = def.asset === undefined ? undefined : this.string(def.asset);
+    def.range = def.range && this.pair(def.range);
+    def.scale = def.scale && this.pair(def.scale);
     return def;
+  }
+
+  private string<T extends string>(s: T): T {
+    const found = this.strings.get(s);
+    if (found !== undefined) return found as T;
+    this.strings.set(s, s);
+    return s;
+  }
+
+  private pair(p: readonly [number, number]): readonly [number, number] {
+    const key = `${p[0]},${p[1]}`;
+    const found = this.pairs.get(key);
+    if (found) return found;
+    this.pairs.set(key, p);
+    return p;
   }
 }

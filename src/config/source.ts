@@ -67,8 +67,11 @@ export async function readSource(
   }
   // `merge: true` lets operators share setpoints with YAML anchors and `<<: *defaults`.
   src.text = text;
-  const doc = parseDocument(text, { lineCounter: src.lines, merge: true, prettyErrors: true });
+  // Line positions are needed only for errors: a fleet's valid files skip the line counter, and
+  // a file with errors is parsed again with one.
+  let doc = parseDocument(text, { merge: true, prettyErrors: false });
   if (doc.errors.length > 0) {
+    doc = parseDocument(text, { lineCounter: src.lines, merge: true, prettyErrors: true });
     src.doc = doc;
     // The parser often reports one slip several times at the same spot; the first says it best.
     const seen = new Set<string>();
@@ -87,12 +90,15 @@ export async function readSource(
     }
     return src;
   }
-  const sub = await substitute(doc, path.dirname(abs), env, secrets, (p, message) =>
-    issues.push({ file: display, path: p, message }),
-  );
-  src.secretPaths = sub.secretPaths;
-  src.failedPaths = sub.failedPaths;
-  src.secretFiles = sub.files;
+  // Most files (a fleet's site files) have no `${`: walking their documents would be wasted.
+  if (text.includes('${')) {
+    const sub = await substitute(doc, path.dirname(abs), env, secrets, (p, message) =>
+      issues.push({ file: display, path: p, message }),
+    );
+    src.secretPaths = sub.secretPaths;
+    src.failedPaths = sub.failedPaths;
+    src.secretFiles = sub.files;
+  }
   src.data = doc.toJS({ maxAliasCount: 1000 });
   src.parsed = true;
   return src;

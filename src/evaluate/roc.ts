@@ -13,6 +13,16 @@ export interface RocSample {
 
 /** Add a sample and drop those older than `per` before the newest timestamp. Returns a new array. */
 export function pushSample(window: readonly RocSample[], sample: RocSample, per: number): RocSample[] {
+  const n = window.length;
+  if (n === 0 || sample.ts >= (window[n - 1] as RocSample).ts) {
+    // In order, the common case: one array of the right size, no second pass.
+    let first = 0;
+    while (first < n && (window[first] as RocSample).ts < sample.ts - per) first++;
+    const out = new Array<RocSample>(n - first + 1);
+    for (let i = first; i < n; i++) out[i - first] = window[i] as RocSample;
+    out[n - first] = sample;
+    return out;
+  }
   const out: RocSample[] = [];
   let inserted = false;
   for (const s of window) {

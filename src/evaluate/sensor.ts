@@ -119,6 +119,34 @@ export function evaluateReading(state: SensorState, def: SensorDef, r: Reading, 
 }
 
 /**
+ * The common case, decided without building updates: a valid reading, in order, past no setpoint,
+ * with no level active or delayed, no rate of change and nothing stale — evaluation would report
+ * every condition of the sensor inactive. Then this updates the state exactly as `evaluateReading`
+ * would and returns true; otherwise it changes nothing and returns false (call `evaluateReading`).
+ * The caller skips the alarm book altogether when it holds nothing of the sensor.
+ */
+export function evaluateQuietly(state: SensorState, def: SensorDef, r: Reading, now: number): boolean {
+  if (state.stale || r.status !== 'ok' || (state.lastTs !== null && r.ts < state.lastTs)) return false;
+  if (faultReason(def, r) !== null) return false;
+  for (const sp of def.setpoints) {
+    const level = state.levels[sp.condition];
+    if (level && (level.active || level.onSince !== null || level.offSince !== null)) return false;
+    if (levelZone(sp, r.value) === 'past') return false;
+  }
+  let roc = state.roc;
+  if (def.roc) {
+    roc = pushSample(state.roc, { ts: r.ts, value: r.value }, def.roc.per);
+    if (evaluateRoc(def.roc, roc).active) return false;
+  }
+  state.roc = roc;
+  state.lastValue = r.value;
+  state.lastTs = r.ts;
+  state.heard = true;
+  state.lastValidAt = now;
+  return true;
+}
+
+/**
  * A reading older than one already evaluated: a gateway replaying its buffer, a redelivery, or a
  * sensor whose clock went back. It must not clear anything (an old low value would clear a standing
  * alarm), but it may raise a level alarm that needs no delay: better an alarm from old data than a

@@ -9,12 +9,15 @@
  * once (an error value tells mqtt.js not to acknowledge) and this module sends the PUBACK itself when
  * the message is durable — in the order the PUBLISH packets arrived, as MQTT 3.1.1 §4.6 requires,
  * and never on a later connection than the one the message came on (the broker redelivers those).
+ * The in-order queue is ack-queue.ts.
  */
 import { randomInt } from 'node:crypto';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { type BrokerAccess, persistentSessionOptions, readRetained } from './session.js';
+import { AckQueue, encodePubacks } from './ack-queue.js';
+import { Backpressure } from './backpressure.js';
+import { type BrokerAccess, fallBackTo311, persistentSessionOptions, readRetained } from './session.js';
 import { topicMatches } from './topics.js';
 
 /** The broker, credentials and TLS (session.ts), and what this connection subscribes and says. */
@@ -42,6 +45,8 @@ export interface ConnectionOptions extends BrokerAccess {
   reconnect?: boolean | undefined;
   onClose?: ((reasonCode: number | undefined) => void) | undefined;
   statusOnStop?: (() => boolean) | undefined;
+  /** True while the daemon holds as much as it should: reading pauses (backpressure.ts). */
+  saturated?: (() => boolean) | undefined;
 }
 
 /** Returns a promise when the message must be acknowledged only after it settles. */
@@ -50,11 +55,6 @@ export type MessageHandler = (topic: string, payload: Buffer) => Promise<unknown
 /** Not an error: the value mqtt.js gets to withhold its own PUBACK (see the module comment). */
 class DeferredAck extends Error {}
 const DEFERRED = new DeferredAck('ack deferred until durable');
-
-interface PendingAck {
-  messageId: number;
-  done: boolean;
-}
 
 const BACKOFF_MIN = 500;
 const BACKOFF_MAX = 30_000;
@@ -65,8 +65,11 @@ type EarlyPublish = Publish & { resolve: () => void; reject: (err: Error) => voi
 
 export class MqttConnection {
   private client: MqttClient | undefined;
-  private generation = 0;
-  private acks: PendingAck[] = [];
+  private readonly acks = new AckQueue(
+    (ids, n) => this.sendAcks(ids, n),
+    (err) => this.ackFailed(err),
+  );
+  private readonly backpressure: Backpressure;
   private backoff = BACKOFF_MIN;
   private handler: MessageHandler = () => undefined;
   private connectedSince: number | null = null;
@@ -79,7 +82,9 @@ export class MqttConnection {
   constructor(
     private readonly opts: ConnectionOptions,
     private readonly deps: { logger: Logger; clock: Clock },
-  ) {}
+  ) {
+    this.backpressure = new Backpressure(opts.saturated, deps.clock, () => this.client?.stream);
+  }
 
   get connected(): boolean {
     return this.client?.connected === true;
@@ -87,7 +92,7 @@ export class MqttConnection {
 
   /** Number of messages received and not yet acknowledged. */
   get unacked(): number {
-    return this.acks.length;
+    return this.acks.size;
   }
 
   onMessage(handler: MessageHandler): void {
@@ -121,8 +126,8 @@ export class MqttConnection {
     client.on('close', () => {
       if (this.connectedSince !== null && !this.stopping) this.deps.logger.warn({ url: o.url }, 'MQTT connection lost');
       this.connectedSince = null;
-      this.generation++;
-      this.acks = [];
+      this.acks.reset();
+      this.backpressure.reset();
       o.onClose?.(reasonCode);
       reasonCode = undefined;
       if (o.reconnect === false) return;
@@ -131,17 +136,9 @@ export class MqttConnection {
       this.backoff = Math.min(BACKOFF_MAX, this.backoff * 2);
     });
     client.on('error', (err) => {
-      const code = (err as { code?: unknown }).code;
-      // A broker without MQTT 5 refuses the CONNECT (3.1.1 return code 1, MQTT 5 reason 0x84):
-      // fall back to 3.1.1 rather than retrying for ever. Flow control then rests on the broker's
-      // in-flight window (docs/broker.md).
-      if (client.options.protocolVersion === 5 && (code === 1 || code === 0x84)) {
+      if (fallBackTo311(client, err))
         this.deps.logger.warn({ url: o.url }, 'the broker does not speak MQTT 5; using MQTT 3.1.1');
-        client.options.protocolVersion = 4;
-        delete client.options.properties;
-        return;
-      }
-      this.deps.logger.error({ err: err.message, url: o.url }, 'MQTT error');
+      else this.deps.logger.error({ err: err.message, url: o.url }, 'MQTT error');
     });
     await new Promise<void>((resolve, reject) => {
       const timer = this.deps.clock.setTimeout(
@@ -157,6 +154,10 @@ export class MqttConnection {
 
   private connected_(sessionPresent: boolean): void {
     const client = this.client as MqttClient;
+    // mqtt.js leaves Nagle's algorithm on: a retained alarm record written while PUBACKs are in
+    // flight would wait for the broker's (delayed) TCP ACK, tens of milliseconds. Small writes
+    // here are meant to go now; PUBACKs are already batched into one write per flush.
+    (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
     this.connectedSince = this.deps.clock.now();
     this.backoff = BACKOFF_MIN;
     client.options.reconnectPeriod = BACKOFF_MIN;
@@ -210,46 +211,26 @@ export class MqttConnection {
       callback();
       return;
     }
-    if (!pending) {
-      // Nothing to wait for (e.g. a rejected payload, which is counted and logged): ack in order.
-      const ack: PendingAck = { messageId: packet.messageId, done: true };
-      this.acks.push(ack);
-      callback(DEFERRED);
-      this.flushAcks();
-      return;
-    }
-    const generation = this.generation;
-    const ack: PendingAck = { messageId: packet.messageId, done: false };
-    this.acks.push(ack);
+    // mqtt.js must not send its own PUBACK: this module sends it once the message is durable.
     callback(DEFERRED);
-    pending.then(
-      () => {
-        if (generation !== this.generation) return;
-        ack.done = true;
-        this.flushAcks();
-      },
-      (err: unknown) => {
-        // Not durable: never acknowledge. Drop the connection so the broker redelivers it.
-        this.deps.logger.error({ err, topic: packet.topic }, 'message not durable; reconnecting for redelivery');
-        if (generation === this.generation) this.client?.stream?.destroy();
-      },
-    );
+    this.acks.track(packet.messageId, pending);
+    this.backpressure.check();
   }
 
-  private flushAcks(): void {
+  /** Writes the PUBACKs the queue releases, as one write on the current connection. */
+  private sendAcks(ids: Uint16Array, n: number): void {
     const client = this.client;
-    if (!client?.connected) return;
-    let n = 0;
-    while (n < this.acks.length && (this.acks[n] as PendingAck).done) {
-      const { messageId } = this.acks[n] as PendingAck;
-      // mqtt.js has no public API for a deferred PUBACK; _sendPacket is what its own handler uses.
-      (client as unknown as { _sendPacket(p: object, cb?: () => void): void })._sendPacket({
-        cmd: 'puback',
-        messageId,
-      });
-      n++;
-    }
-    if (n) this.acks.splice(0, n);
+    // mqtt.js has no public API for a deferred PUBACK; its own `_sendPacket` builds one write
+    // per packet, which at tens of thousands of messages a second costs more than the rest of
+    // the path. The stream is the connection the messages came on: a new one resets the queue.
+    if (!client?.connected || !client.stream || client.stream.destroyed) return;
+    client.stream.write(encodePubacks(ids, n));
+  }
+
+  /** A message could not be made durable: never acknowledge it; drop the connection for redelivery. */
+  private ackFailed(err: unknown): void {
+    this.deps.logger.error({ err }, 'message not durable; reconnecting for redelivery');
+    this.client?.stream?.destroy();
   }
 
   /**
@@ -273,8 +254,10 @@ export class MqttConnection {
 
   subscribe(filter: string, handler: (topic: string, payload: Buffer, retain: boolean) => void): () => void {
     const client = this.client as MqttClient;
+    // Every telemetry message passes these listeners too: a prefix compare turns them away cheaply.
+    const literal = /^[^+#]*/.exec(filter)?.[0] ?? '';
     const listener = (topic: string, payload: Buffer, packet: IPublishPacket) => {
-      if (topicMatches(filter, topic)) handler(topic, payload, packet.retain === true);
+      if (topic.startsWith(literal) && topicMatches(filter, topic)) handler(topic, payload, packet.retain === true);
     };
     client.on('message', listener);
     this.extra.set(filter, (this.extra.get(filter) ?? 0) + 1);

@@ -6,7 +6,7 @@
  * publishes and leave the filter in the session).
  */
 import { randomInt } from 'node:crypto';
-import mqtt, { type IClientOptions } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { MqttTls } from '../config/tls.js';
 import { topicMatches } from './topics.js';
 
@@ -95,6 +95,9 @@ export function persistentSessionOptions(
     // like a lost connection: a monitor must not give up.
     reconnectOnConnackError: true,
     will: { topic: o.will.topic, payload: Buffer.from(o.will.payload), qos: 1, retain: true },
+    // mqtt.js logs through `debug` about ten times per packet; even disabled, those calls cost
+    // more than a PUBACK. DEBUG=mqttjs* still turns them on.
+    ...(/mqttjs/.test(process.env.DEBUG ?? '') ? {} : { log: () => undefined }),
     ...accessOptions(o),
     ...(o.protocolVersion === 5
       ? {
@@ -106,4 +109,17 @@ export function persistentSessionOptions(
         }
       : {}),
   };
+}
+
+/**
+ * A broker without MQTT 5 refuses the CONNECT (3.1.1 return code 1, MQTT 5 reason 0x84): switch the
+ * client to 3.1.1 for its next attempt rather than retrying for ever; true when it did. Flow control
+ * then rests on the broker's in-flight window (docs/broker.md).
+ */
+export function fallBackTo311(client: MqttClient, err: Error): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (client.options.protocolVersion !== 5 || (code !== 1 && code !== 0x84)) return false;
+  client.options.protocolVersion = 4;
+  delete client.options.properties;
+  return true;
 }

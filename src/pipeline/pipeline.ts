@@ -12,7 +12,7 @@ import { isValidId } from '../domain/ids.js';
 import type { SiteDef } from '../domain/sensor.js';
 import { type Reading, SYSTEM_SITE } from '../domain/types.js';
 import { parseTopic, type TopicPattern } from '../ingest/topics.js';
-import { readingPoint } from '../store/points.js';
+import { ReadingPoint } from '../store/points.js';
 import type { Point, WritePort } from '../store/port.js';
 import type { Clock } from '../util/clock.js';
 import { type Logger, RateLimitedLog } from '../util/logger.js';
@@ -79,12 +79,16 @@ export class Pipeline {
     for (const r of decoded.rejections) this.reject(topic, payload, r);
     if (decoded.readings.length === 0) return undefined;
     const def = d.sites().get(where.site)?.sensors.get(where.sensor);
+    // The config's own strings when the sensor is declared: every point held until its batch is
+    // durable then shares them instead of keeping copies cut from its topic.
+    const site = def ? def.site : where.site;
+    const sensor = def ? def.id : where.sensor;
     const points: Point[] = [];
-    const durable: Promise<unknown>[] = [];
+    let durable: Promise<unknown>[] | undefined;
     // Batches may arrive out of order; evaluate in time order so delays and roc see the true sequence.
     const raws = decoded.readings.length > 1 ? decoded.readings.sort((a, b) => a.ts - b.ts) : decoded.readings;
     for (const raw of raws) {
-      const reading = normalize(where.site, where.sensor, raw, def);
+      const reading = normalize(site, sensor, raw, def);
       if ('reason' in reading) {
         this.reject(topic, payload, reading);
         continue;
@@ -92,29 +96,32 @@ export class Pipeline {
       d.metrics.reading(reading.configured);
       try {
         const res = d.engine.handle(reading);
-        if (res.durable) durable.push(res.durable);
+        if (res.durable) {
+          durable ??= [];
+          durable.push(res.durable);
+        }
       } catch (err) {
         // A bug in evaluation must not cost the reading: it is still stored (and acknowledged).
         this.evaluationFailed(topic, err);
       }
       points.push(
-        readingPoint({
-          site: reading.site,
-          sensor: reading.sensor,
-          kind: def?.kind ?? '',
-          asset: def?.asset,
-          unit: reading.unit,
-          configured: reading.configured,
-          value: reading.value,
-          ts: reading.ts,
-        }),
+        new ReadingPoint(
+          site,
+          sensor,
+          def?.kind ?? '',
+          def?.asset ?? '',
+          reading.unit,
+          reading.configured,
+          reading.value,
+          reading.ts,
+        ),
       );
       d.onReading?.(reading);
     }
     d.metrics.processed((performance.now() - started) / 1000);
     if (points.length === 0) return undefined;
     const written = d.store.write(points);
-    return durable.length ? Promise.all([written, ...durable]) : written;
+    return durable ? Promise.all([written, ...durable]) : written;
   }
 
   private evaluationFailed(topic: string, err: unknown): void {

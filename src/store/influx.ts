@@ -53,9 +53,14 @@ export interface InfluxWriterOptions {
   logger: Logger;
 }
 
-interface Line {
-  point: Point;
-  line: string;
+/** Points and their encoded lines, side by side (no object per point on the hot path). */
+interface Lines {
+  points: Point[];
+  lines: string[];
+}
+
+function slice(l: Lines, from: number, to?: number): Lines {
+  return { points: l.points.slice(from, to), lines: l.lines.slice(from, to) };
 }
 
 function statusOf(err: unknown): number | undefined {
@@ -155,13 +160,15 @@ export class InfluxWriter {
 
   async write(points: Point[]): Promise<WriteResult> {
     const result: WriteResult = { written: 0, quarantined: [], unwritten: [], error: undefined, retries: 0 };
-    const lines: Line[] = [];
+    const batch: Lines = { points: [], lines: [] };
     for (const point of points) {
       const e = encodePoint(point);
-      if (e.ok) lines.push({ point, line: e.line });
-      else result.quarantined.push({ point, error: e.reason });
+      if (e.ok) {
+        batch.points.push(point);
+        batch.lines.push(e.line);
+      } else result.quarantined.push({ point, error: e.reason });
     }
-    if (lines.length > 0) await this.writeSplit(lines, result, true);
+    if (batch.lines.length > 0) await this.writeSplit(batch, result, true);
     return result;
   }
 
@@ -175,11 +182,12 @@ export class InfluxWriter {
     });
   }
 
-  private async writeSplit(lines: Line[], result: WriteResult, mayCreateDb: boolean): Promise<void> {
+  private async writeSplit(batch: Lines, result: WriteResult, mayCreateDb: boolean): Promise<void> {
+    const n = batch.lines.length;
     let err: unknown;
     try {
-      await this.post(lines.map((l) => l.line).join('\n'));
-      result.written += lines.length;
+      await this.post(batch.lines.join('\n'));
+      result.written += n;
       return;
     } catch (e) {
       err = e;
@@ -190,26 +198,26 @@ export class InfluxWriter {
       try {
         await this.ensureDatabase();
       } catch (e) {
-        return this.giveBack(lines, result, e);
+        return this.giveBack(batch, result, e);
       }
-      return this.writeSplit(lines, result, false);
+      return this.writeSplit(batch, result, false);
     }
-    if (kind !== 'bad') return this.giveBack(lines, result, err);
-    if (lines.length === 1 || allRefused(err, lines.length)) {
+    if (kind !== 'bad') return this.giveBack(batch, result, err);
+    if (n === 1 || allRefused(err, n)) {
       const error = messageOf(err);
-      for (const l of lines) result.quarantined.push({ point: l.point, error });
+      for (const point of batch.points) result.quarantined.push({ point, error });
       return;
     }
     result.retries++;
-    const half = Math.ceil(lines.length / 2);
-    await this.writeSplit(lines.slice(0, half), result, mayCreateDb);
+    const half = Math.ceil(n / 2);
+    await this.writeSplit(slice(batch, 0, half), result, mayCreateDb);
     // Once InfluxDB has gone away the rest is spooled untried rather than timing out again.
-    if (result.error) return this.giveBack(lines.slice(half), result, result.error);
-    await this.writeSplit(lines.slice(half), result, mayCreateDb);
+    if (result.error) return this.giveBack(slice(batch, half), result, result.error);
+    await this.writeSplit(slice(batch, half), result, mayCreateDb);
   }
 
-  private giveBack(lines: Line[], result: WriteResult, err: unknown): void {
-    for (const l of lines) result.unwritten.push(l.point);
+  private giveBack(batch: Lines, result: WriteResult, err: unknown): void {
+    for (const p of batch.points) result.unwritten.push(p);
     result.error = err instanceof Error ? err : new Error(String(err));
   }
 }

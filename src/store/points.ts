@@ -3,7 +3,50 @@
  * store knows the shape of the points; the rooms that produce readings and events know nothing of it.
  */
 import type { AlarmEvent } from '../domain/types.js';
-import type { Point } from './port.js';
+import type { FieldValue, Point } from './port.js';
+
+/**
+ * A reading as a point. The hot path makes one per reading and holds it until its batch is durable,
+ * so it is one small object whose strings are the sensor's own (from the config, shared by every
+ * reading of the sensor); `tags` and `fields` are built only when something asks (the spool, the
+ * quarantine), and line-protocol.ts encodes it without them.
+ */
+export class ReadingPoint implements Point {
+  constructor(
+    readonly site: string,
+    readonly sensor: string,
+    readonly kind: string,
+    /** '' when the sensor has no asset. */
+    readonly asset: string,
+    readonly unit: string,
+    readonly configured: boolean,
+    readonly value: number,
+    readonly ts: number,
+  ) {}
+
+  get measurement(): 'reading' {
+    return 'reading';
+  }
+
+  get tags(): Record<string, string> {
+    return {
+      site: this.site,
+      sensor: this.sensor,
+      kind: this.kind,
+      asset: this.asset,
+      unit: this.unit,
+      configured: this.configured ? 'true' : 'false',
+    };
+  }
+
+  get fields(): Record<string, FieldValue> {
+    return { value: this.value };
+  }
+
+  toJSON(): Point {
+    return { measurement: 'reading', tags: this.tags, fields: this.fields, ts: this.ts };
+  }
+}
 
 /**
  * Readings are stored as float `value` always: InfluxDB 1.x fixes a field's type at first write,
@@ -19,19 +62,7 @@ export function readingPoint(r: {
   value: number;
   ts: number;
 }): Point {
-  return {
-    measurement: 'reading',
-    tags: {
-      site: r.site,
-      sensor: r.sensor,
-      kind: r.kind,
-      asset: r.asset ?? '',
-      unit: r.unit,
-      configured: r.configured ? 'true' : 'false',
-    },
-    fields: { value: r.value },
-    ts: r.ts,
-  };
+  return new ReadingPoint(r.site, r.sensor, r.kind, r.asset ?? '', r.unit, r.configured, r.value, r.ts);
 }
 
 /** An alarm event as a point of measurement `alarm_event`. */

@@ -22,7 +22,7 @@ import { InfluxWriter, type WriteResult } from './influx.js';
 import type { Point, StoreStats, WritePort } from './port.js';
 import { Quarantine } from './quarantine.js';
 import { Replayer } from './replayer.js';
-import { Spool } from './spool.js';
+import { classOf, Spool } from './spool.js';
 
 export interface StoreTuning {
   /** Per HTTP request to InfluxDB. */
@@ -71,6 +71,8 @@ export interface StoreMetrics extends StoreStats {
 
 export interface Store extends WritePort {
   stats(): StoreMetrics;
+  /** Points accepted and not yet durable (cheap: for a check on every message). */
+  pending(): number;
   /** Start committing the open batch now instead of at `flushInterval` (the stream went idle). */
   commitNow(): void;
   /** Resolves once everything accepted so far is durable (InfluxDB or spool), without waiting for a replay. */
@@ -167,11 +169,19 @@ class BatchingStore implements Store {
   write(points: Point[]): Promise<void> {
     if (this.state !== 'started') return Promise.reject(new Error(`store is ${this.state}, not accepting points`));
     if (points.length === 0) return Promise.resolve();
-    return this.batches.add(points);
+    const done = this.batches.add(points);
+    // An alarm event does not wait out the flush interval behind telemetry: its batch goes now
+    // (with whatever telemetry is in it). Busy commits still merge what queues behind them.
+    if (points.some((p) => classOf(p) === 'event')) this.batches.cut();
+    return done;
   }
 
   commitNow(): void {
     if (this.state === 'started') this.batches.cut();
+  }
+
+  pending(): number {
+    return this.batches.pending;
   }
 
   async durable(): Promise<void> {

@@ -11,7 +11,7 @@ import { inMaintenance, type SensorDef, type SiteDef } from '../domain/sensor.js
 import type { AlarmBatch, AlarmRecord, Reading, ReadingStatus, SensorSnapshot, SensorStatus } from '../domain/types.js';
 import type { Clock } from '../util/clock.js';
 import { RecentKeys } from './recent-keys.js';
-import { Trend } from './trend.js';
+import { TrendStore } from './trend.js';
 
 interface Seen {
   site: string;
@@ -19,7 +19,8 @@ interface Seen {
   value: number | null;
   ts: number | null;
   status: ReadingStatus | null;
-  trend: Trend | undefined;
+  /** Handle in the view's TrendStore; -1 until the first finite reading. */
+  trend: number;
   /** The sensor's fault / stale alarm is active. */
   fault: boolean;
   stale: boolean;
@@ -32,6 +33,8 @@ export class SensorView {
   private sites = new Map<string, SiteDef>();
   private readonly seen = new Map<string, Seen>();
   private readonly unconfigured: RecentKeys;
+  /** Every sensor's last hour in a few shared typed arrays (trend.ts): ~30 B a sensor to start. */
+  private readonly trends = new TrendStore();
 
   constructor(private readonly deps: { clock: Clock; maxUnconfigured?: number }) {
     this.unconfigured = new RecentKeys(deps.maxUnconfigured ?? MAX_UNCONFIGURED);
@@ -46,7 +49,10 @@ export class SensorView {
     for (const [key, s] of [...this.seen]) {
       if (this.def(s.site, s.sensor)) this.unconfigured.delete(key);
       else if (s.ts !== null) this.track(key);
-      else this.seen.delete(key);
+      else {
+        this.trends.release(s.trend);
+        this.seen.delete(key);
+      }
     }
   }
 
@@ -67,9 +73,7 @@ export class SensorView {
     s.value = r.value;
     s.ts = r.ts;
     s.status = r.status;
-    if (!Number.isFinite(r.value)) return;
-    s.trend ??= new Trend();
-    s.trend.add(r.ts, r.value);
+    if (Number.isFinite(r.value)) s.trend = this.trends.add(s.trend, r.ts, r.value);
   }
 
   onAlarms(batch: AlarmBatch): void {
@@ -124,7 +128,7 @@ export class SensorView {
   trend(site: string, sensor: string): { ts: number; value: number }[] | undefined {
     const s = this.seen.get(`${site}/${sensor}`);
     if (!s) return this.def(site, sensor) ? [] : undefined;
-    return s.trend?.points(this.deps.clock.now()) ?? [];
+    return this.trends.points(s.trend, this.deps.clock.now());
   }
 
   private noteAlarm(r: AlarmRecord): void {
@@ -141,7 +145,7 @@ export class SensorView {
     const key = `${site}/${sensor}`;
     let s = this.seen.get(key);
     if (!s) {
-      s = { site, sensor, value: null, ts: null, status: null, trend: undefined, fault: false, stale: false };
+      s = { site, sensor, value: null, ts: null, status: null, trend: -1, fault: false, stale: false };
       this.seen.set(key, s);
     }
     if (!this.def(site, sensor)) this.track(key);
@@ -151,7 +155,9 @@ export class SensorView {
   /** Mark an undeclared sensor heard; forget the one evicted to make room. */
   private track(key: string): void {
     const evicted = this.unconfigured.touch(key);
-    if (evicted !== undefined) this.seen.delete(evicted);
+    if (evicted === undefined) return;
+    this.trends.release(this.seen.get(evicted)?.trend ?? -1);
+    this.seen.delete(evicted);
   }
 }
 

@@ -21,11 +21,20 @@ function installExitHook(): void {
   });
 }
 
-export function spawnLogged(command: string, args: string[], logFile: string): ChildProcess {
+export function spawnLogged(
+  command: string,
+  args: string[],
+  logFile: string,
+  opts: { env?: Record<string, string>; cwd?: string } = {},
+): ChildProcess {
   installExitHook();
   const fd = fs.openSync(logFile, 'a');
   try {
-    const child = spawn(command, args, { stdio: ['ignore', fd, fd] });
+    const child = spawn(command, args, {
+      stdio: ['ignore', fd, fd],
+      ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    });
     live.add(child);
     child.once('exit', () => live.delete(child));
     // Without a listener a failed spawn (ENOENT) would crash the test process; exitCode stays
