@@ -419,6 +419,8 @@ export function buildTerm(ctx: TermContext): Term {
           .applyConfig(c.sites, c.main.alarms.startupGrace)
           .durable?.catch((err) => log.error({ err }, 'persisting alarm state failed')),
     },
+    // A pair node saw its CONNACK while fencing, before its alarms were restored: it reports now.
+    ...(ha ? [{ name: 'session-report', needs: ['alarms'], start: () => sessionWatch.alarmsReady() }] : []),
     {
       name: 'sensor-view',
       needs: ['alarms'],
@@ -465,7 +467,14 @@ export function buildTerm(ctx: TermContext): Term {
       ? []
       : [
           { name: 'poison-guard', needs: ['state-lock'], start: () => poison.start(), stop: () => poison.stop() },
-          { name: 'session-watch', needs: ['state-lock'], start: () => sessionWatch.start() },
+          {
+            name: 'session-watch',
+            needs: ['state-lock', 'alarms'],
+            start: () => {
+              sessionWatch.start();
+              sessionWatch.alarmsReady();
+            },
+          },
         ]),
     {
       // Messages may arrive the moment we connect: everything the pipeline feeds is started first.

@@ -26,6 +26,9 @@ export interface SessionWatchOptions {
 
 export class SessionWatch {
   private hadSession = false;
+  /** The alarm book can take the alarm (its state restored): before that a loss waits here. */
+  private ready = false;
+  private lost = false;
 
   constructor(private readonly o: SessionWatchOptions) {}
 
@@ -33,15 +36,18 @@ export class SessionWatch {
     this.hadSession = existsSync(this.marker());
   }
 
+  /** The alarms are restored: report a loss seen before, and any from now on at once. */
+  alarmsReady(): void {
+    this.ready = true;
+    this.report();
+  }
+
   /** A CONNACK of the persistent session. */
   connected(sessionPresent: boolean): void {
     const { o } = this;
     if (!sessionPresent && this.hadSession) {
-      const message =
-        `the MQTT broker had no session for gaswatch (client id ${o.clientId}): readings queued for it while it ` +
-        'was disconnected may be lost (broker restarted without persistence, session expired, or the client id taken)';
-      o.logger.error({ clientId: o.clientId }, message);
-      for (const active of [true, false]) o.alarms.set(SESSION_LOST_ALARM, active, 'high', message);
+      this.lost = true;
+      this.report();
     }
     if (!this.hadSession) {
       this.hadSession = true;
@@ -49,6 +55,17 @@ export class SessionWatch {
         (err) => o.logger.warn({ err }, 'could not record the MQTT session in the state directory'),
       );
     }
+  }
+
+  private report(): void {
+    if (!this.lost || !this.ready) return;
+    this.lost = false;
+    const { o } = this;
+    const message =
+      `the MQTT broker had no session for gaswatch (client id ${o.clientId}): readings queued for it while it ` +
+      'was disconnected may be lost (broker restarted without persistence, session expired, or the client id taken)';
+    o.logger.error({ clientId: o.clientId }, message);
+    for (const active of [true, false]) o.alarms.set(SESSION_LOST_ALARM, active, 'high', message);
   }
 
   private marker(): string {

@@ -15,7 +15,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { MainConfig } from '../config/schema.js';
-import type { Clock, Timer } from '../util/clock.js';
+import { type Clock, settledWithin } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { GroupCommit } from './group-commit.js';
 import { InfluxWriter, type WriteResult } from './influx.js';
@@ -224,7 +224,7 @@ class BatchingStore implements Store {
     this.state = 'stopping';
     this.batches.cut();
     const replayerStopped = this.replayer?.stop(this.t.stopTimeoutMs);
-    if (!(await this.within(this.batches.drain(), this.t.stopTimeoutMs))) {
+    if (!(await settledWithin(this.o.clock, this.batches.drain(), this.t.stopTimeoutMs))) {
       // InfluxDB took too long: what is still in flight goes to the spool too. If the request
       // completes after all, those points are stored twice with the same series and time: once.
       const left = this.batches.takeUnsettled();
@@ -288,14 +288,5 @@ class BatchingStore implements Store {
     this.counts.written += res.written;
     if (replay) this.counts.replayed += res.written;
     this.counts.retries += res.retries + (res.unwritten.length > 0 ? 1 : 0);
-  }
-
-  /** True if `p` settled within `ms` (on the store's clock). */
-  private async within(p: Promise<unknown>, ms: number): Promise<boolean> {
-    let timer: Timer | undefined;
-    const timeout = new Promise<boolean>((r) => (timer = this.o.clock.setTimeout(() => r(false), ms)));
-    const ok = await Promise.race([p.then(() => true), timeout]);
-    timer?.cancel();
-    return ok;
   }
 }

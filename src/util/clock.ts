@@ -12,6 +12,23 @@ export interface Clock {
   setInterval(fn: () => void, ms: number): Timer;
 }
 
+/** True if `p` settled (either way) within `ms` on `clock`; false when the time ran out first. */
+export async function settledWithin(clock: Clock, p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: Timer | undefined;
+  const timeout = new Promise<boolean>((r) => {
+    timer = clock.setTimeout(() => r(false), ms);
+  });
+  const ok = await Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    timeout,
+  ]);
+  timer?.cancel();
+  return ok;
+}
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(fn, ms) {
