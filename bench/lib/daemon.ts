@@ -40,7 +40,9 @@ export interface StartOptions extends DaemonConfig {
 export async function startDaemon(o: StartOptions): Promise<BenchDaemon> {
   const port = await freePort();
   const extra = (o.main ?? {}) as Record<string, Record<string, unknown>>;
-  const cfg = await writeConfigDir({ ...o, main: { ...extra, http: { listen: `127.0.0.1:${port}`, ...extra.http } } });
+  // The bench reads /metrics without a login (a deployment gives Prometheus a viewer's token instead).
+  const http = { listen: `127.0.0.1:${port}`, open: ['healthz', 'readyz', 'metrics'], ...extra.http };
+  const cfg = await writeConfigDir({ ...o, main: { ...extra, http } });
   const clientId = `gaswatch-test-${path.basename(cfg.dir)}`;
   const logFile = path.join(cfg.dir, 'daemon.log');
   const envArgs = (process.env.BENCH_DAEMON_NODE_OPTIONS ?? '').split(' ').filter(Boolean);

@@ -42,8 +42,8 @@ const JOURNAL_MAX = 10_000;
 
 export class AlarmBook {
   private readonly entries = new Map<string, AlarmEntry>();
-  /** Entries per `site/sensor`, so the hot path can tell a sensor with nothing in the book at once. */
-  private readonly perSensor = new Map<string, number>();
+  /** Entries per site and sensor, so the hot path can tell a sensor with nothing in the book at once. */
+  private readonly perSensor = new Map<string, Map<string, number>>();
   private readonly journal: AlarmEvent[] = [];
   private batch: AlarmEvent[] | null = null;
   private dirty = false;
@@ -60,9 +60,9 @@ export class AlarmBook {
     return this.entries.get(id);
   }
 
-  /** True when the book holds any alarm of this sensor; `key` is `site/sensor`. */
-  hasSensor(key: string): boolean {
-    return this.perSensor.has(key);
+  /** True when the book holds any alarm of this sensor. */
+  hasSensor(site: string, sensor: string): boolean {
+    return this.perSensor.get(site)?.has(sensor) === true;
   }
 
   private add(entry: AlarmEntry): void {
@@ -70,17 +70,24 @@ export class AlarmBook {
     const prev = this.entries.get(r.id);
     if (prev) this.delete(prev);
     this.entries.set(r.id, entry);
-    const key = `${r.site}/${r.sensor}`;
-    this.perSensor.set(key, (this.perSensor.get(key) ?? 0) + 1);
+    let bySensor = this.perSensor.get(r.site);
+    if (!bySensor) {
+      bySensor = new Map();
+      this.perSensor.set(r.site, bySensor);
+    }
+    bySensor.set(r.sensor, (bySensor.get(r.sensor) ?? 0) + 1);
   }
 
   private delete(entry: AlarmEntry): void {
     const r = entry.record;
     this.entries.delete(r.id);
-    const key = `${r.site}/${r.sensor}`;
-    const n = (this.perSensor.get(key) ?? 1) - 1;
-    if (n > 0) this.perSensor.set(key, n);
-    else this.perSensor.delete(key);
+    const bySensor = this.perSensor.get(r.site);
+    const n = (bySensor?.get(r.sensor) ?? 1) - 1;
+    if (n > 0) bySensor?.set(r.sensor, n);
+    else {
+      bySensor?.delete(r.sensor);
+      if (bySensor?.size === 0) this.perSensor.delete(r.site);
+    }
   }
 
   /** A new entry in state normal, added to the book. */

@@ -7,7 +7,7 @@
  * book's promise of durability, which the ingest path awaits before it acknowledges a message.
  */
 import type { SystemAlarms } from '../domain/ports.js';
-import type { SensorDef, SiteDef } from '../domain/sensor.js';
+import { type SensorDef, type SiteDef, sensorRows } from '../domain/sensor.js';
 import { type AlarmEvent, type AlarmRecord, type AlarmState, alarmId, type Reading } from '../domain/types.js';
 import {
   adaptState,
@@ -47,15 +47,13 @@ export type { AlarmEntry, HandleResult } from './book.js';
 interface Tracked {
   def: SensorDef;
   state: SensorState;
-  /** `site/sensor`: the key of the book's per-sensor count. */
-  key: string;
 }
 
 export class AlarmEngine {
   private sites = new Map<string, SiteDef>();
   private startupGrace: number;
-  /** Per site, per sensor: looked up with the reading's strings, no key built per reading. */
-  private readonly sensors = new Map<string, Map<string, Tracked>>();
+  /** By `SensorDef.index`: a sensor is found through the config's own maps, nothing built per reading. */
+  private tracked: (Tracked | undefined)[] = [];
   private readonly book: AlarmBook;
   private readonly ctx: KeepingContext;
   /** Operator commands and notices (also the `AlarmNotices` port of the notifier). */
@@ -87,27 +85,20 @@ export class AlarmEngine {
     const now = this.deps.clock.now();
     this.startupGrace = startupGrace;
     return this.book.transact(() => {
+      const before = this.sites;
+      const old = this.tracked;
       this.sites = sites;
-      for (const [id, bySensor] of [...this.sensors]) {
-        const site = sites.get(id);
-        if (!site) this.sensors.delete(id);
-        else for (const sensor of [...bySensor.keys()]) if (!site.sensors.has(sensor)) bySensor.delete(sensor);
-      }
+      this.tracked = new Array(sensorRows(sites));
       for (const site of sites.values())
         for (const def of site.sensors.values()) {
-          let bySensor = this.sensors.get(def.site);
-          if (!bySensor) {
-            bySensor = new Map();
-            this.sensors.set(def.site, bySensor);
-          }
-          let t = bySensor.get(def.id);
-          if (!t) {
-            t = { def, state: newSensorState(def, now, this.startupGrace), key: `${def.site}/${def.id}` };
-            bySensor.set(def.id, t);
-          } else {
+          const was = before.get(def.site)?.sensors.get(def.id);
+          let t = was ? old[was.index] : undefined;
+          if (!t) t = { def, state: newSensorState(def, now, this.startupGrace) };
+          else {
             adaptState(t.state, t.def, def);
             t.def = def;
           }
+          this.tracked[def.index] = t;
           // After a restart the book knows which conditions were active: the evaluators start there.
           seedState(t.state, def, (c) => this.book.get(alarmId(def.site, def.id, c))?.cond === true);
         }
@@ -126,11 +117,13 @@ export class AlarmEngine {
    * threshold alarm (SPEC §1): their readings are stored and shown, not evaluated.
    */
   handle(reading: Reading): HandleResult {
-    const t = this.sensors.get(reading.site)?.get(reading.sensor);
+    const def = this.sites.get(reading.site)?.sensors.get(reading.sensor);
+    const t = def && this.tracked[def.index];
     if (!t) return NOTHING;
     const now = this.deps.clock.now();
     // The common case: nothing in the book for this sensor and nothing to say about the reading.
-    if (!this.book.hasSensor(t.key) && evaluateQuietly(t.state, t.def, reading, now)) return NOTHING;
+    if (!this.book.hasSensor(reading.site, reading.sensor) && evaluateQuietly(t.state, t.def, reading, now))
+      return NOTHING;
     const updates = evaluateReading(t.state, t.def, reading, now);
     if (updates.length === 0) return NOTHING;
     return this.book.transact(() => {
@@ -142,11 +135,11 @@ export class AlarmEngine {
   tick(): HandleResult {
     const now = this.deps.clock.now();
     return this.book.transact(() => {
-      for (const bySensor of this.sensors.values())
-        for (const t of bySensor.values()) {
-          const updates = tickSensor(t.state, t.def, now);
-          for (let i = 0; i < updates.length; i++) applyUpdate(this.ctx, t.def, updates[i] as ConditionUpdate, now);
-        }
+      for (const t of this.tracked) {
+        if (!t) continue;
+        const updates = tickSensor(t.state, t.def, now);
+        for (let i = 0; i < updates.length; i++) applyUpdate(this.ctx, t.def, updates[i] as ConditionUpdate, now);
+      }
       for (const entry of this.book.values()) {
         const r = entry.record;
         tickEntry(this.ctx, entry, this.sites.get(r.site)?.sensors.get(r.sensor), now);
@@ -205,7 +198,8 @@ export class AlarmEngine {
 
   /** What evaluation remembers of a sensor (tests, diagnostics). */
   sensorState(site: string, sensor: string): Readonly<SensorState> | undefined {
-    return this.sensors.get(site)?.get(sensor)?.state;
+    const def = this.sites.get(site)?.sensors.get(sensor);
+    return def && this.tracked[def.index]?.state;
   }
 
   /** site, sensor, condition and priority of an alarm id the config defines. */

@@ -233,6 +233,7 @@ export function resolveSensor(
   return {
     site,
     id: sc.id,
+    index: -1, // set by the resolver, which numbers the sensors of the whole config
     kind: sc.kind,
     name: sc.name,
     asset: sc.asset,

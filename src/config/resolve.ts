@@ -72,6 +72,8 @@ export function siteResolver(input: Omit<ResolveInput, 'sites'>): SiteResolver {
   const sites = new Map<string, SiteDef>();
   const siteFiles = new Map<string, string>();
   const shared = new Interner();
+  /** Sensors numbered in the order they are resolved: SensorDef.index. */
+  let count = 0;
   const add = ({ file, site, sensorIndex }: SiteDocument): void => {
     const prev = siteFiles.get(site.id);
     if (prev !== undefined) {
@@ -97,7 +99,9 @@ export function siteResolver(input: Omit<ResolveInput, 'sites'>): SiteResolver {
       const def = resolveSensor(sensorInput, site.id, sc, (path, message) =>
         issues.push({ file, path: at(...path), message }),
       );
-      if (def) sensors.set(sc.id, shared.intern(def));
+      if (!def) return;
+      def.index = count++;
+      sensors.set(sc.id, shared.intern(def));
     });
     site.maintenance.forEach((w, i) => {
       const times = { from: Date.parse(w.from), to: Date.parse(w.to) };

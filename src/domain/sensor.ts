@@ -28,6 +28,11 @@ export interface RocDef {
 export interface SensorDef {
   site: string;
   id: string;
+  /**
+   * Position of the sensor in the config it was resolved with (0 … n−1, in site-file order): the
+   * rooms that keep something per sensor at a fleet's scale keep it in arrays by this index.
+   */
+  index: number;
   kind: SensorKind;
   name: string | undefined;
   asset: string | undefined;
@@ -87,4 +92,11 @@ export function inMaintenance(site: SiteDef | undefined, sensor: SensorDef, now:
   return site.maintenance.some(
     (w) => now >= w.from && now < w.to && (w.sensors === undefined || w.sensors.includes(sensor.id)),
   );
+}
+
+/** Rows a config needs for per-sensor arrays: one past the highest `SensorDef.index` (0 … n−1). */
+export function sensorRows(sites: ReadonlyMap<string, SiteDef>): number {
+  let n = 0;
+  for (const site of sites.values()) for (const def of site.sensors.values()) if (def.index >= n) n = def.index + 1;
+  return n;
 }

@@ -24,10 +24,13 @@ import { evaluateRoc, pushSample, type RocSample } from './roc.js';
 
 /** What one sensor's evaluation remembers between readings. */
 export interface SensorState {
-  /** Level conditions that are active or have a delay running; absent means inactive. */
-  levels: Partial<Record<LevelCondition, DelayedCondition>>;
-  /** The roc window, oldest first. */
-  roc: RocSample[];
+  /**
+   * Level conditions that are active or have a delay running; absent means inactive. Created with
+   * the first one: most sensors never need it (memory at 100k sensors).
+   */
+  levels: Partial<Record<LevelCondition, DelayedCondition>> | undefined;
+  /** The roc window, oldest first (a new array on every change; the empty one is shared). */
+  roc: readonly RocSample[];
   /** The newest value evaluated, for descriptions on ticks. */
   lastValue: number | null;
   /** Reading time of the newest reading evaluated: an older one is late. */
@@ -52,8 +55,8 @@ export type ConditionUpdate =
  */
 export function newSensorState(def: Pick<SensorDef, 'staleAfter'>, now: number, grace: number): SensorState {
   return {
-    levels: {},
-    roc: [],
+    levels: undefined,
+    roc: NO_SAMPLES,
     lastValue: null,
     lastTs: null,
     lastValidAt: now + grace - Math.min(grace, def.staleAfter),
@@ -68,17 +71,17 @@ export function newSensorState(def: Pick<SensorDef, 'staleAfter'>, now: number, 
  */
 export function seedState(state: SensorState, def: SensorDef, active: (condition: string) => boolean): void {
   for (const sp of def.setpoints)
-    if (!state.levels[sp.condition] && active(sp.condition))
-      state.levels[sp.condition] = { active: true, onSince: null, offSince: null };
+    if (!state.levels?.[sp.condition] && active(sp.condition))
+      setLevel(state, sp.condition, { active: true, onSince: null, offSince: null });
   if (active('stale')) state.stale = true;
 }
 
 /** Forget what a changed definition makes meaningless: setpoints gone, a roc window in the old unit. */
 export function adaptState(state: SensorState, before: SensorDef | undefined, def: SensorDef): void {
-  if (before && before.unit !== def.unit) state.roc = [];
-  for (const c of Object.keys(state.levels) as LevelCondition[])
-    if (!def.setpoints.some((s) => s.condition === c)) state.levels[c] = undefined;
-  if (!def.roc) state.roc = [];
+  if (before && before.unit !== def.unit) state.roc = NO_SAMPLES;
+  for (const c of Object.keys(state.levels ?? {}) as LevelCondition[])
+    if (!def.setpoints.some((s) => s.condition === c)) setLevel(state, c, INACTIVE);
+  if (!def.roc) state.roc = NO_SAMPLES;
 }
 
 /** Evaluate one reading (value in the sensor's unit) at daemon time `now`. */
@@ -105,7 +108,7 @@ export function evaluateReading(state: SensorState, def: SensorDef, r: Reading, 
     { kind: 'stale', condition: 'stale', active: false, silentFor: null, lastValue: r.value },
   ];
   for (const sp of def.setpoints) {
-    const prev = state.levels[sp.condition] ?? INACTIVE;
+    const prev = state.levels?.[sp.condition] ?? INACTIVE;
     const next = stepDelayed(prev, levelZone(sp, r.value), sp.onDelay, sp.offDelay, now);
     setLevel(state, sp.condition, next);
     out.push({ kind: 'level', condition: sp.condition, active: next.active, setpoint: sp, value: r.value });
@@ -129,7 +132,7 @@ export function evaluateQuietly(state: SensorState, def: SensorDef, r: Reading, 
   if (state.stale || r.status !== 'ok' || (state.lastTs !== null && r.ts < state.lastTs)) return false;
   if (faultReason(def, r) !== null) return false;
   for (const sp of def.setpoints) {
-    const level = state.levels[sp.condition];
+    const level = state.levels?.[sp.condition];
     if (level && (level.active || level.onSince !== null || level.offSince !== null)) return false;
     if (levelZone(sp, r.value) === 'past') return false;
   }
@@ -157,8 +160,8 @@ function lateReading(state: SensorState, def: SensorDef, r: Reading): ConditionU
   if (r.status !== 'ok' || faultReason(def, r) !== null) return [];
   const out: ConditionUpdate[] = [];
   for (const sp of def.setpoints) {
-    if (sp.onDelay > 0 || levelZone(sp, r.value) !== 'past' || state.levels[sp.condition]?.active) continue;
-    state.levels[sp.condition] = { active: true, onSince: null, offSince: null };
+    if (sp.onDelay > 0 || levelZone(sp, r.value) !== 'past' || state.levels?.[sp.condition]?.active) continue;
+    setLevel(state, sp.condition, { active: true, onSince: null, offSince: null });
     out.push({ kind: 'level', condition: sp.condition, active: true, setpoint: sp, value: r.value });
   }
   return out;
@@ -173,7 +176,7 @@ export function tickSensor(state: SensorState, def: SensorDef, now: number): rea
   let out: ConditionUpdate[] | undefined;
   if (state.lastValue !== null)
     for (const sp of def.setpoints) {
-      const prev = state.levels[sp.condition];
+      const prev = state.levels?.[sp.condition];
       if (!prev || (prev.onSince === null && prev.offSince === null)) continue;
       const next = stepDelayed(prev, null, sp.onDelay, sp.offDelay, now);
       if (next === prev) continue;
@@ -203,10 +206,16 @@ export function tickSensor(state: SensorState, def: SensorDef, now: number): rea
 }
 
 const NONE: readonly ConditionUpdate[] = Object.freeze([]);
+/** The roc window of a sensor with none: shared, never mutated (pushSample returns a new array). */
+const NO_SAMPLES: readonly RocSample[] = Object.freeze([]);
 
 function setLevel(state: SensorState, c: LevelCondition, next: DelayedCondition): void {
   // Absent and inactive are the same; most sensors keep nothing here.
-  state.levels[c] = next.active || next.onSince !== null || next.offSince !== null ? next : undefined;
+  const keep = next.active || next.onSince !== null || next.offSince !== null;
+  if (keep) {
+    state.levels ??= {};
+    state.levels[c] = next;
+  } else if (state.levels?.[c]) state.levels[c] = undefined;
 }
 
 function finite(v: number): number | null {

@@ -13,12 +13,13 @@
  */
 import { randomInt } from 'node:crypto';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
-import type { Clock } from '../util/clock.js';
+import { type Clock, settledWithin } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { AckQueue, encodePubacks } from './ack-queue.js';
 import { Backpressure } from './backpressure.js';
 import { type BrokerAccess, fallBackTo311, persistentSessionOptions, readRetained } from './session.js';
 import { topicMatches } from './topics.js';
+import { type PublishOptions, WaitingPublishes } from './waiting-publishes.js';
 
 /** The broker, credentials and TLS (session.ts), and what this connection subscribes and says. */
 export interface ConnectionOptions extends BrokerAccess {
@@ -58,10 +59,6 @@ const DEFERRED = new DeferredAck('ack deferred until durable');
 
 const BACKOFF_MIN = 500;
 const BACKOFF_MAX = 30_000;
-/** Messages published before start() that wait for the client. */
-const MAX_EARLY = 10_000;
-type Publish = { topic: string; payload: string | Buffer; opts: { retain?: boolean; qos?: 0 | 1 } };
-type EarlyPublish = Publish & { resolve: () => void; reject: (err: Error) => void };
 
 export class MqttConnection {
   private client: MqttClient | undefined;
@@ -77,7 +74,8 @@ export class MqttConnection {
   private readonly connectListeners = new Set<(info: { sessionPresent: boolean }) => void>();
   /** Secondary subscriptions (commands, $SYS) and how many holders each has; renewed on every connect. */
   private readonly extra = new Map<string, number>();
-  private early: EarlyPublish[] = [];
+  /** Messages published before start() that wait for the client. */
+  private readonly early = new WaitingPublishes();
 
   constructor(
     private readonly opts: ConnectionOptions,
@@ -114,7 +112,7 @@ export class MqttConnection {
     );
     const client = mqtt.connect(o.url, options);
     this.client = client;
-    for (const m of this.early.splice(0)) this.publish(m.topic, m.payload, m.opts).then(m.resolve, m.reject);
+    this.early.release((topic, payload, opts) => this.publish(topic, payload, opts));
     client.handleMessage = (packet, callback) => this.receive(packet, callback);
     const onPublish = o.onPublish;
     if (onPublish) client.on('packetreceive', (p) => p.cmd === 'publish' && onPublish(p));
@@ -164,12 +162,7 @@ export class MqttConnection {
     this.deps.logger.info({ url: this.opts.url, sessionPresent }, 'MQTT connected');
     // Resubscribe on every connect: a broker that lost our session (restart without persistence,
     // expiry) would otherwise leave us connected and deaf.
-    const filters = [...this.opts.filters, ...this.extra.keys()];
-    client.subscribe(Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }])), (err, granted) => {
-      if (err) this.deps.logger.error({ err: err.message }, 'MQTT subscribe failed');
-      else if (granted?.some((g) => g.qos > 2))
-        this.deps.logger.error({ granted }, 'the broker refused a subscription (check its ACLs)');
-    });
+    this.subscribeAll(client, [...this.opts.filters, ...this.extra.keys()]);
     this.publish(this.opts.statusTopic, this.opts.onlinePayload(), { retain: true, qos: 1 }).catch((err) =>
       this.deps.logger.error({ err: (err as Error).message }, 'publishing the online status failed'),
     );
@@ -188,11 +181,17 @@ export class MqttConnection {
     if (!client?.connected) return;
     const added = [...after].filter((f) => !before.has(f));
     const removed = [...before].filter((f) => !after.has(f) && !this.extra.has(f));
-    if (added.length)
-      client.subscribe(Object.fromEntries(added.map((f) => [f, { qos: 1 as const }])), (err) => {
-        if (err) this.deps.logger.error({ err: err.message }, 'MQTT subscribe failed');
-      });
+    if (added.length) this.subscribeAll(client, added);
     if (removed.length) client.unsubscribe(removed);
+  }
+
+  /** QoS 1 subscriptions; a refusal (an ACL) is logged, never silent. */
+  private subscribeAll(client: MqttClient, filters: string[]): void {
+    client.subscribe(Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }])), (err, granted) => {
+      if (err) this.deps.logger.error({ err: err.message }, 'MQTT subscribe failed');
+      else if (granted?.some((g) => g.qos > 2))
+        this.deps.logger.error({ granted }, 'the broker refused a subscription (check its ACLs)');
+    });
   }
 
   /** Messages received since start (QoS 0 and 1). */
@@ -233,18 +232,10 @@ export class MqttConnection {
     this.client?.stream?.destroy();
   }
 
-  /**
-   * Publish; before `start()` the message waits and goes out once the client exists (mqtt.js then
-   * holds it until connected), so a component that starts earlier — escalations resumed from the
-   * state directory — can publish without knowing the start order.
-   */
-  publish(topic: string, payload: string | Buffer, opts: { retain?: boolean; qos?: 0 | 1 } = {}): Promise<void> {
+  /** Publish; before `start()` the message waits for the client (waiting-publishes.ts). */
+  publish(topic: string, payload: string | Buffer, opts: PublishOptions = {}): Promise<void> {
     const client = this.client;
-    if (!client) {
-      if (this.early.length >= MAX_EARLY)
-        return Promise.reject(new Error('MQTT not started; too many messages waiting'));
-      return new Promise((resolve, reject) => this.early.push({ topic, payload, opts, resolve, reject }));
-    }
+    if (!client) return this.early.add(topic, payload, opts);
     return new Promise((resolve, reject) =>
       client.publish(topic, payload, { qos: opts.qos ?? 1, retain: opts.retain ?? false }, (err) =>
         err ? reject(err) : resolve(),
@@ -281,7 +272,7 @@ export class MqttConnection {
    */
   async stop(force = false): Promise<void> {
     this.stopping = true;
-    for (const m of this.early.splice(0)) m.reject(new Error('MQTT stopped before it started'));
+    this.early.reject(new Error('MQTT stopped before it started'));
     const client = this.client;
     if (!client) return;
     if (client.connected && this.opts.statusOnStop?.() !== false) {
@@ -294,6 +285,8 @@ export class MqttConnection {
         // going down anyway
       }
     }
-    await new Promise<void>((resolve) => client.end(force, {}, () => resolve()));
+    // A gentle end waits for our QoS 1 publishes in flight: with no broker to take them, for ever.
+    const end = (hard: boolean) => new Promise<void>((resolve) => client.end(hard, {}, () => resolve()));
+    if (!(await settledWithin(this.deps.clock, end(force || !client.connected), 5000))) await end(true);
   }
 }

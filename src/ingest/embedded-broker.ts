@@ -3,7 +3,6 @@
  * production: aedes keeps sessions in memory, so a daemon restart loses what it queued.
  */
 import { createServer, type Server } from 'node:net';
-import { Aedes } from 'aedes';
 import type { Logger } from '../util/logger.js';
 
 export interface EmbeddedBroker {
@@ -15,6 +14,8 @@ export interface EmbeddedBroker {
 export async function startEmbeddedBroker(host = '127.0.0.1', port = 0, logger?: Logger): Promise<EmbeddedBroker> {
   // Deep queues: the demo's simulators publish bursts, and a broker that drops QoS 1 messages
   // would lose readings (see the broker settings in the README).
+  // Loaded only when asked for (the demo, `mqtt.url: embedded`): a daemon on a real broker does not carry it.
+  const { Aedes } = await import('aedes');
   const broker = await Aedes.createBroker({ concurrency: 1000, queueLimit: 100_000 });
   broker.on('clientError', (client, err) =>
     logger?.warn({ client: client?.id, err: err.message }, 'embedded broker: client error'),

@@ -1,9 +1,10 @@
 /**
  * Email over SMTP (nodemailer), one connection per message: alarms are rare and a pooled
  * connection that went stale would only add a failure mode. A notification addressed to a person
- * (escalation) goes to their address; anything else to the channel's `to` list.
+ * (escalation) goes to their address; anything else to the channel's `to` list. nodemailer is
+ * loaded with the first email channel: a daemon without one does not carry it in memory.
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { NotifyChannelConfig } from '../config/schema.js';
 import type { Channel } from './channel.js';
 
@@ -11,16 +12,18 @@ type Config = Extract<NotifyChannelConfig, { type: 'email' }>;
 
 export function emailChannel(config: Config): Channel {
   const smtp = config.smtp;
-  const transport = nodemailer.createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure ?? smtp.port === 465,
-    requireTLS: smtp.requireTLS,
-    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
-    connectionTimeout: config.timeout,
-    greetingTimeout: config.timeout,
-    socketTimeout: config.timeout,
-  });
+  const transport: Promise<Transporter> = import('nodemailer').then((m) =>
+    m.default.createTransport({
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.secure ?? smtp.port === 465,
+      requireTLS: smtp.requireTLS,
+      auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+      connectionTimeout: config.timeout,
+      greetingTimeout: config.timeout,
+      socketTimeout: config.timeout,
+    }),
+  );
   return {
     name: config.name,
     type: 'email',
@@ -30,7 +33,7 @@ export function emailChannel(config: Config): Channel {
       if (to.length === 0)
         throw new Error(`no recipient: ${n.recipient ? `${n.recipient.name} has no email` : 'no to'}`);
       try {
-        await transport.sendMail({
+        await (await transport).sendMail({
           from: config.from,
           to,
           subject: n.title,
@@ -45,6 +48,6 @@ export function emailChannel(config: Config): Channel {
         throw new Error(`SMTP ${smtp.host}:${smtp.port}: ${e.responseCode ?? e.code ?? ''} ${first}`.trim());
       }
     },
-    close: () => transport.close(),
+    close: () => void transport.then((t) => t.close()),
   };
 }

@@ -50,7 +50,7 @@ describe('evaluateReading', () => {
     evaluateReading(s, gas, reading(gas, ppm(45), T0), T0);
     const at = T0 + 5000;
     expect(show(evaluateReading(s, gas, reading(gas, Number.NaN, at), at))).toEqual(['fault:on']);
-    expect(s.levels.hihi?.active).toBe(true);
+    expect(s.levels?.hihi?.active).toBe(true);
     expect(s.lastValidAt).toBe(T0);
   });
 
@@ -115,7 +115,7 @@ describe('tickSensor and stale', () => {
     const { gas } = defs();
     const s = newSensorState(gas, T0, 0);
     seedState(s, gas, (c) => c === 'hi' || c === 'stale');
-    expect(s.levels.hi?.active).toBe(true);
+    expect(s.levels?.hi?.active).toBe(true);
     expect(tickSensor(s, gas, T0 + 10_000)).toEqual([]); // already stale: not raised again
     expect(show(evaluateReading(s, gas, reading(gas, ppm(1), T0 + 10_000), T0 + 10_000))).toEqual([
       'fault:off',
