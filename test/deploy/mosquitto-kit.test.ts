@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConfigDir, writeConfigDir } from '../helpers/daemon.js';
 import { collect, connectClient, type ReceivedMessage } from '../helpers/mqtt-client.js';
 import { portAccepts } from '../helpers/ports.js';
-import { stopChild } from '../helpers/server-process.js';
+import { stopChild, trackChild } from '../helpers/server-process.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 import { type KitBroker, startKitBroker } from './kit-broker.js';
 
@@ -247,18 +247,20 @@ describe('the real daemon behind the kit broker', () => {
 
     const logFile = path.join(cfg.dir, 'daemon.log');
     const log = createWriteStream(logFile);
-    daemon = spawn(
-      process.execPath,
-      [path.resolve(import.meta.dirname, '../../dist/src/main.js'), 'run', '--config', cfg.file],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          ...process.env,
-          NODE_EXTRA_CA_CERTS: path.join(broker.certs, 'ca.crt'),
-          GASWATCH_LOG_FORMAT: 'json',
-          GASWATCH_LOG_LEVEL: 'info',
+    daemon = trackChild(
+      spawn(
+        process.execPath,
+        [path.resolve(import.meta.dirname, '../../dist/src/main.js'), 'run', '--config', cfg.file],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: {
+            ...process.env,
+            NODE_EXTRA_CA_CERTS: path.join(broker.certs, 'ca.crt'),
+            GASWATCH_LOG_FORMAT: 'json',
+            GASWATCH_LOG_LEVEL: 'info',
+          },
         },
-      },
+      ),
     );
     daemon.stdout?.pipe(log);
     daemon.stderr?.pipe(log);

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { trackChild } from '../helpers/server-process.js';
 import { waitFor } from '../helpers/wait.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -28,13 +29,15 @@ function descendants(pid: number): number[] {
 describe('npm start (the demo)', () => {
   it('shows an alarm via the HTTP API within 60 s and exits 0 on SIGINT', async () => {
     const started = Date.now();
-    const child = spawn('npm', ['start', '--silent', '--', '--port', '0'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, GASWATCH_LOG_FORMAT: 'json' },
-      // Its own process group, so the test can send SIGINT to the group as Ctrl-C in a terminal does.
-      detached: true,
-    });
+    const child = trackChild(
+      spawn('npm', ['start', '--silent', '--', '--port', '0'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, GASWATCH_LOG_FORMAT: 'json' },
+        // Its own process group, so the test can send SIGINT to the group as Ctrl-C in a terminal does.
+        detached: true,
+      }),
+    );
     let out = '';
     child.stdout.on('data', (b: Buffer) => {
       out += b.toString();

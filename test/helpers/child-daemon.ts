@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { trackChild } from './server-process.js';
 import { waitFor } from './wait.js';
 
 const MAIN_JS = path.resolve(import.meta.dirname, '../../dist/src/main.js');
@@ -31,13 +32,15 @@ export function startChildDaemon(
   configFile: string,
   opts: { env?: Record<string, string>; args?: string[]; command?: string; mainJs?: string } = {},
 ): ChildDaemon {
-  const child = spawn(
-    process.execPath,
-    [opts.mainJs ?? MAIN_JS, opts.command ?? 'run', '--config', configFile, ...(opts.args ?? [])],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, GASWATCH_LOG_FORMAT: 'json', GASWATCH_LOG_LEVEL: 'info', ...opts.env },
-    },
+  const child = trackChild(
+    spawn(
+      process.execPath,
+      [opts.mainJs ?? MAIN_JS, opts.command ?? 'run', '--config', configFile, ...(opts.args ?? [])],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, GASWATCH_LOG_FORMAT: 'json', GASWATCH_LOG_LEVEL: 'info', ...opts.env },
+      },
+    ),
   );
   const lines: string[] = [];
   const feed = (stream: NodeJS.ReadableStream | null) => {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { App } from '../../src/app.js';
 import { createLogger, type Logger, silentLogger } from '../../src/util/logger.js';
+import { trackChild } from './server-process.js';
 
 export interface DaemonConfig {
   mqttUrl: string;
@@ -81,10 +82,12 @@ export function spawnDaemon(configFile: string, logFile?: string, opts: { nofile
     opts.nofile === undefined
       ? [process.execPath, args]
       : ['/bin/bash', ['-c', `ulimit -n ${opts.nofile} && exec "$0" "$@"`, process.execPath, ...args]];
-  const child = spawn(command, argv, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, GASWATCH_LOG_FORMAT: 'json', GASWATCH_LOG_LEVEL: 'info' },
-  });
+  const child = trackChild(
+    spawn(command, argv, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, GASWATCH_LOG_FORMAT: 'json', GASWATCH_LOG_LEVEL: 'info' },
+    }),
+  );
   if (logFile) {
     const chunks: Buffer[] = [];
     child.stdout?.on('data', (b: Buffer) => chunks.push(b));

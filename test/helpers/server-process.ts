@@ -49,8 +49,21 @@ export function spawnLogged(
   }
 }
 
+/**
+ * Kill `child` if it is still alive when the test process exits (a crashed or timed-out test file
+ * must not leave a daemon or a server running). spawnLogged's children are tracked already.
+ */
+export function trackChild<C extends ChildProcess>(child: C): C {
+  installExitHook();
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  child.once('error', () => live.delete(child));
+  return child;
+}
+
+/** The child is gone (exited, killed, or never started: a failed spawn has no pid). */
 export function hasExited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null || !live.has(child);
+  return child.exitCode !== null || child.signalCode !== null || child.pid === undefined;
 }
 
 export async function logTail(file: string, lines = 30): Promise<string> {
