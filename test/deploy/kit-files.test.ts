@@ -114,12 +114,18 @@ describe('compose.yaml', () => {
 
   it('gives gaswatch every secret, path and the CA its config reads', async () => {
     const text = await readFile(path.join(KIT, 'gaswatch/gaswatch.yaml'), 'utf8');
-    const cfg = parse(text) as { state: { dir: string }; sites: string; profiles: string; http: { listen: string } };
+    const cfg = parse(text) as {
+      state: { dir: string };
+      sites: string;
+      profiles: string;
+      http: { listen: string };
+      mqtt: { tls: { ca: string } };
+    };
     const gw = compose.services['gaswatch'] as Service;
     for (const [, secret] of text.matchAll(/\$\{file:\/run\/secrets\/([^}]+)\}/g)) expect(gw.secrets).toContain(secret);
     for (const p of [cfg.state.dir, cfg.sites, cfg.profiles, '/etc/gaswatch/gaswatch.yaml'])
       expect(mountOf(gw, p), `gaswatch does not mount ${p}`).toBeDefined();
-    expect(mountOf(gw, gw.environment?.['NODE_EXTRA_CA_CERTS'] ?? '')?.source).toBe('./certs/ca.crt');
+    expect(mountOf(gw, cfg.mqtt.tls.ca)?.source).toBe('./certs/ca.crt');
     // Prometheus scrapes the daemon where it listens.
     const prom = parse(await readFile(path.join(KIT, 'prometheus/prometheus.yml'), 'utf8'));
     const port = cfg.http.listen.split(':').at(-1);
@@ -146,7 +152,8 @@ describe('deploy/gaswatch/gaswatch.yaml', () => {
   it('passes check-config with the kit secrets and the shipped facility', async () => {
     const text = (await readFile(path.join(KIT, 'gaswatch/gaswatch.yaml'), 'utf8'))
       .replaceAll('/run/secrets/', `${path.join(tmp, 'secrets')}/`)
-      .replaceAll('/srv/gaswatch/facility/', `${path.join(ROOT, 'config')}/`);
+      .replaceAll('/srv/gaswatch/facility/', `${path.join(ROOT, 'config')}/`)
+      .replaceAll('/etc/gaswatch-ca/', `${path.join(tmp, 'certs')}/`);
     const file = path.join(tmp, 'gaswatch.yaml');
     await writeFile(file, text);
     const { stdout } = await run(process.execPath, [MAIN_JS, 'check-config', '--config', file]);

@@ -5,7 +5,7 @@
  * publish is followed by an allowed "marker" from the same connection: Mosquitto delivers one
  * publisher's messages in order, so once the marker has arrived anything denied would have too.
  * Last, the real daemon connects through the kit's TLS listener with the kit's CA
- * (NODE_EXTRA_CA_CERTS, as compose.yaml and the systemd unit set it).
+ * (`mqtt.tls.ca`, as the kit's gaswatch.yaml names it).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -238,7 +238,11 @@ describe('the real daemon behind the kit broker', () => {
         },
       },
       main: {
-        mqtt: { username: 'gaswatch', password: `\${file:${path.join(broker.secrets, 'mqtt-gaswatch')}}` },
+        mqtt: {
+          username: 'gaswatch',
+          password: `\${file:${path.join(broker.secrets, 'mqtt-gaswatch')}}`,
+          tls: { ca: path.join(broker.certs, 'ca.crt') },
+        },
       },
     });
     const room = await connectAs('control-room', { protocolVersion: 5 });
@@ -255,7 +259,6 @@ describe('the real daemon behind the kit broker', () => {
           stdio: ['ignore', 'pipe', 'pipe'],
           env: {
             ...process.env,
-            NODE_EXTRA_CA_CERTS: path.join(broker.certs, 'ca.crt'),
             GASWATCH_LOG_FORMAT: 'json',
             GASWATCH_LOG_LEVEL: 'info',
           },
