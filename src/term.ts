@@ -148,8 +148,10 @@ export function buildTerm(ctx: TermContext): Term {
         f !== null,
         'high',
         f
-          ? `alarm state cannot be written to the state directory (${f.error}) for ${Math.round(f.sinceMs / 1000)} s: ` +
-              `${f.pendingEvents} changes held in memory and retried`
+          ? {
+              key: 'stateWriteFailing',
+              vars: { error: f.error, seconds: Math.round(f.sinceMs / 1000), pending: f.pendingEvents },
+            }
           : '',
       ),
   });
@@ -231,9 +233,8 @@ export function buildTerm(ctx: TermContext): Term {
       ops.poisonMessages.inc();
       poisoned++;
       const topic = q.topic.length > 200 ? `${q.topic.slice(0, 200)}…` : q.topic;
-      const message =
-        `a message on ${topic} (${q.bytes} bytes) crashed gaswatch (${q.verdict}); delivered again, it was ` +
-        `quarantined unprocessed to ${path.relative(stateDir, q.file) || q.file} in the state directory`;
+      const file = path.relative(stateDir, q.file) || q.file;
+      const message = { key: 'poisonQuarantined', vars: { topic, bytes: q.bytes, verdict: q.verdict, file } };
       // Raised and cleared at once: it stays on the console (cleared, unacknowledged) until an operator acks it.
       for (const active of [true, false]) systemAlarms.set('poison-message', active, 'high', message, poisoned);
     },

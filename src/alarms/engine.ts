@@ -19,7 +19,7 @@ import {
   seedState,
   tickSensor,
 } from '../evaluate/sensor.js';
-import { DEFAULT_LOCALE, type Locale } from '../i18n/index.js';
+import { DEFAULT_LOCALE, type Locale, translator } from '../i18n/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { applyUpdate, closeAlarm, type KeepingContext, refreshSuppression } from './apply.js';
@@ -154,7 +154,11 @@ export class AlarmEngine {
       set: (name, active, priority, message, value = null) => {
         try {
           const now = this.deps.clock.now();
-          const res = this.book.transact(() => setSystemAlarm(this.book, now, name, active, priority, message, value));
+          const text =
+            typeof message === 'string'
+              ? message
+              : translator(this.ctx.locale())(`message.${message.key}`, message.vars);
+          const res = this.book.transact(() => setSystemAlarm(this.book, now, name, active, priority, text, value));
           void res.durable?.catch((err) => this.deps.logger.error({ err, name }, 'persisting a system alarm failed'));
         } catch (err) {
           this.deps.logger.error({ err, name }, 'setting a system alarm failed');

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { SYSTEM_SITE_ID } from '../domain/ids.js';
 import { SENSOR_KINDS } from '../domain/types.js';
-import { Duration, Id, Priority, Range, TimeZone } from './schema-common.js';
+import { Duration, Id, Range, TimeZone } from './schema-common.js';
 import { Roc, SetpointOverride, setpointsOf, thresholdDefaults } from './schema-profiles.js';
 
 // ---------------------------------------------------------------------------------------------

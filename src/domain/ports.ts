@@ -7,13 +7,24 @@ import type { CommandResult, Priority } from './types.js';
 
 export { SYSTEM_SITE } from './types.js';
 
+/**
+ * A text to be said in the control room's language (config `locale`, SPEC §8): a key of the
+ * catalogues' `message` section and its values. The room that owns the language translates it, so
+ * the rooms that raise system alarms need not know which language that is.
+ */
+export interface Text {
+  key: string;
+  vars?: Record<string, unknown>;
+}
+
 export interface SystemAlarms {
   /**
    * Raise (or update) or clear the system alarm `_gaswatch/{name}/system`. It follows the lifecycle
-   * of every alarm: an operator must see that readings or notifications may be missing. Never
-   * throws; a failure to persist is logged by the alarm room.
+   * of every alarm: an operator must see that readings or notifications may be missing. The message
+   * is a `Text` to translate, or a string already in the configured language. Never throws; a
+   * failure to persist is logged by the alarm room.
    */
-  set(name: string, active: boolean, priority: Priority, message: string, value?: number | null): void;
+  set(name: string, active: boolean, priority: Priority, message: string | Text, value?: number | null): void;
 }
 
 export interface AlarmNotices {

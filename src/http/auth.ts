@@ -2,7 +2,7 @@
  * Who is asking: scrypt password hashes, console sessions, CSRF tokens and bearer tokens (the
  * login throttle is login-guard.ts). Pure of HTTP: routes-auth.ts and the guard in guard.ts use it.
  */
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { parsePasswordHash } from '../domain/credentials.js';
 import type { Clock } from '../util/clock.js';
 import { secretEquals } from '../util/secret-equals.js';

@@ -13,7 +13,7 @@
  * uptime before the counters) or, failing that, by the counter going down — after either, the
  * next value counts from 0. A broker that publishes no such counter is reported once in the log.
  */
-import type { SystemAlarms } from '../domain/ports.js';
+import type { SystemAlarms, Text } from '../domain/ports.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { MqttConnection } from './connection.js';
@@ -108,19 +108,16 @@ export class BrokerHealth {
       { dropped: delta, episode: this.episode, counter },
       'the MQTT broker dropped messages: readings may be missing',
     );
-    const message =
-      `MQTT broker dropped ${this.episode} message${this.episode === 1 ? '' : 's'} ` +
-      '(a subscriber queue over max_queued_messages?): readings may be missing';
-    this.setAlarm(true, message, this.episode);
+    this.setAlarm(true, { key: 'brokerDropped', vars: { count: this.episode } }, this.episode);
     this.clearTimer?.cancel();
     this.clearTimer = o.clock.setTimeout(() => {
       this.clearTimer = undefined;
       this.episode = 0;
-      this.setAlarm(false, 'MQTT broker no longer dropping messages', 0);
+      this.setAlarm(false, { key: 'brokerDroppedOver' }, 0);
     }, o.clearAfter ?? 600_000);
   }
 
-  private setAlarm(active: boolean, message: string, value: number): void {
+  private setAlarm(active: boolean, message: Text, value: number): void {
     this.o.alarms.set(BROKER_DROPPED_ALARM, active, 'high', message, value);
   }
 }

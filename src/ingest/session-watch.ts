@@ -61,10 +61,11 @@ export class SessionWatch {
     if (!this.lost || !this.ready) return;
     this.lost = false;
     const { o } = this;
-    const message =
-      `the MQTT broker had no session for gaswatch (client id ${o.clientId}): readings queued for it while it ` +
-      'was disconnected may be lost (broker restarted without persistence, session expired, or the client id taken)';
-    o.logger.error({ clientId: o.clientId }, message);
+    o.logger.error(
+      { clientId: o.clientId },
+      'the MQTT broker had no session for gaswatch: readings queued for it while it was disconnected may be lost',
+    );
+    const message = { key: 'sessionLost', vars: { clientId: o.clientId } };
     for (const active of [true, false]) o.alarms.set(SESSION_LOST_ALARM, active, 'high', message);
   }
 

@@ -41,13 +41,7 @@ export class SpoolWatch {
     if (dropped > this.seen) {
       this.o.onDropped?.(dropped - this.seen);
       this.full = true;
-      this.o.alarms.set(
-        SPOOL_FULL_ALARM,
-        true,
-        'high',
-        `InfluxDB unreachable and the spool is full: ${dropped} oldest readings dropped`,
-        dropped,
-      );
+      this.o.alarms.set(SPOOL_FULL_ALARM, true, 'high', { key: 'spoolFull', vars: { count: dropped } }, dropped);
     } else if (this.full && spoolBytes < this.o.maxBytes / 2) {
       this.full = false;
       this.o.alarms.set(SPOOL_FULL_ALARM, false, 'high', '');

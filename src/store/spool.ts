@@ -18,7 +18,7 @@
  *   may end in a torn line (`kill -9` mid-write, never acknowledged): such lines are skipped and
  *   counted in `torn`, once.
  */
-import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { syncDir, writeFileAtomic } from '../util/atomic-file.js';
 import { type Logger, RateLimitedLog } from '../util/logger.js';

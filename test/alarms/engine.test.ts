@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Locale } from '../../src/i18n/index.js';
 import { DEPOT, engineRig, GAS_PROFILES, sitesFrom } from '../helpers/engine.js';
 
 const ppm = (lel: number) => (lel / 100) * 4.4 * 10000; // methane %LEL → ppm
@@ -332,6 +333,26 @@ describe('system alarms', () => {
     rig.engine.systemAlarms().set('broker-dropped', true, 'critical', 'again');
     rig.engine.applyConfig(sites());
     expect(rig.engine.list().map((a) => a.id)).toEqual(['_gaswatch/broker-dropped/system']);
+  });
+
+  it('say a Text in the language configured at the time, plural by count', () => {
+    let locale: Locale = 'en';
+    const rig = engineRig(sites(), { locale: () => locale });
+    const alarms = rig.engine.systemAlarms();
+    alarms.set('broker-dropped', true, 'high', { key: 'brokerDropped', vars: { count: 1 } }, 1);
+    expect(rig.engine.list()[0]?.message).toBe(
+      'The MQTT broker dropped 1 message (a subscriber queue over max_queued_messages?): readings may be missing',
+    );
+    alarms.set('broker-dropped', true, 'high', { key: 'brokerDropped', vars: { count: 3 } }, 3);
+    expect(rig.engine.list()[0]?.message).toMatch(/^The MQTT broker dropped 3 messages /);
+    locale = 'zh-CN';
+    alarms.set('spool-full', true, 'high', { key: 'spoolFull', vars: { count: 40 } }, 40);
+    expect(rig.engine.list().find((a) => a.sensor === 'spool-full')?.message).toBe(
+      'InfluxDB 不可达且缓存已满：已丢弃最早的 40 条读数',
+    );
+    // a string is taken as it is
+    alarms.set('state-write', true, 'high', 'as given');
+    expect(rig.engine.list().find((a) => a.sensor === 'state-write')?.message).toBe('as given');
   });
 });
 

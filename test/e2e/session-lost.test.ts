@@ -18,6 +18,8 @@ beforeAll(async () => {
   broker = await startMosquitto({ persistence: false });
   cfg = await writeConfigDir({
     mqttUrl: broker.url,
+    // In the control room's language: the alarm is said in Chinese, the log stays English.
+    main: { locale: 'zh-CN' },
     profiles: { gas: { unit: '%LEL', range: [0, 100], setpoints: { hi: { value: 20, priority: 'high' } } } },
     sites: {
       s1: {
@@ -55,7 +57,7 @@ describe('a broker that lost gaswatch’s session', () => {
     await waitFor(() => sessionAlarm() !== undefined, { message: 'the session-lost alarm' });
     // Raised and cleared at once: it waits for an operator's acknowledgement.
     expect(sessionAlarm()).toMatchObject({ state: 'cleared_unacked', priority: 'high' });
-    expect(sessionAlarm()?.message).toMatch(/no session for gaswatch/);
+    expect(sessionAlarm()?.message).toMatch(/^MQTT 代理上没有 gaswatch 的会话（客户端 ID gaswatch-test-[^）]+）：断线期间/);
     expect(app.engine.history({ type: 'raised' }).some((e) => e.alarm.id === ALARM)).toBe(true);
   });
 });

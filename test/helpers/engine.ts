@@ -4,6 +4,7 @@ import { resolveSites } from '../../src/config/resolve.js';
 import { Main, ProfilesFile, Site } from '../../src/config/schema.js';
 import type { SiteDef } from '../../src/domain/sensor.js';
 import type { AlarmEvent, Reading } from '../../src/domain/types.js';
+import type { Locale } from '../../src/i18n/index.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { SensorView } from '../../src/views/sensors.js';
@@ -36,7 +37,7 @@ export interface EngineRig {
 
 export function engineRig(
   sites: Map<string, SiteDef>,
-  opts: { startupGrace?: number; clock?: ManualClock } = {},
+  opts: { startupGrace?: number; clock?: ManualClock; locale?: () => Locale } = {},
 ): EngineRig {
   const clock = opts.clock ?? new ManualClock();
   const events: AlarmEvent[] = [];
@@ -46,6 +47,7 @@ export function engineRig(
     clock,
     logger: silentLogger(),
     startupGrace: opts.startupGrace ?? 60_000,
+    ...(opts.locale ? { locale: opts.locale } : {}),
     out: (batch) => {
       events.push(...batch.events);
       view.onAlarms(batch);
