@@ -57,7 +57,9 @@ describe('a broker that lost gaswatch’s session', () => {
     await waitFor(() => sessionAlarm() !== undefined, { message: 'the session-lost alarm' });
     // Raised and cleared at once: it waits for an operator's acknowledgement.
     expect(sessionAlarm()).toMatchObject({ state: 'cleared_unacked', priority: 'high' });
-    expect(sessionAlarm()?.message).toMatch(/^MQTT 代理上没有 gaswatch 的会话（客户端 ID gaswatch-test-[^）]+）：断线期间/);
+    expect(sessionAlarm()?.message).toMatch(
+      /^MQTT 代理上没有 gaswatch 的会话（客户端 ID gaswatch-test-[^）]+）：断线期间/,
+    );
     expect(app.engine.history({ type: 'raised' }).some((e) => e.alarm.id === ALARM)).toBe(true);
   });
 });
