@@ -213,6 +213,44 @@ describe('operator console', () => {
     await expect.poll(() => alarmRow(page, id).locator('td.state').textContent()).toBe('Acknowledged');
   });
 
+  it('keeps an event that arrives live while the journal is loading a history read before it', async () => {
+    await page.getByRole('tab', { name: 'Alarm journal' }).click();
+    // The history is read now, and answered only once the event below has arrived live.
+    let release: () => void = () => {};
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let read = false;
+    await page.route('**/api/alarms/history*', async (route) => {
+      const response = await route.fetch();
+      read = true;
+      await released;
+      await route.fulfill({ response });
+    });
+    await page.getByLabel('Event').selectOption('');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await waitFor(() => read, { message: 'the history read' });
+    h.plant.alarms.raise({
+      site: 'zjk-depot',
+      sensor: 'PT-201',
+      condition: 'lo',
+      priority: 'medium',
+      value: 1.7,
+      threshold: 2,
+      unit: 'MPa',
+    });
+    const live = page.locator('#journal tbody tr', { hasText: 'PT-201' });
+    await live.waitFor();
+    const answered = page.waitForResponse('**/api/alarms/history*');
+    release();
+    await answered;
+    await page.unroute('**/api/alarms/history*');
+    // The history answered and was drawn; the live event is still there, once.
+    await expect.poll(() => page.locator('#journal tbody tr').count()).toBeGreaterThan(3);
+    expect(await live.count()).toBe(1);
+    await page.getByRole('tab', { name: 'Sites and sensors' }).click();
+  });
+
   it('raised no page errors and no CSP violations', () => {
     expect(errors).toEqual([]);
   });

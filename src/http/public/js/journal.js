@@ -23,6 +23,10 @@ export class Journal {
     this.filters = { limit: '200' };
     /** The rows shown, newest first, kept to re-render them in another language. */
     this.events = [];
+    /** Live events that arrived while a load was in flight (null when none is): the history the
+     * load returns may have been read before them, and must not wipe them from the journal. */
+    this.arrived = null;
+    this.loads = 0;
     this.form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       void this.load();
@@ -30,14 +34,22 @@ export class Journal {
   }
 
   async load() {
-    await this.loadTypes();
+    const load = ++this.loads;
+    this.arrived = [];
     const f = new FormData(this.form);
     this.filters = Object.fromEntries([...f.entries()].filter(([, v]) => v !== ''));
+    await this.loadTypes();
     try {
-      this.events = await api.history(this.filters);
+      const history = await api.history(this.filters);
+      if (load !== this.loads) return; // a newer load (other filters) answers instead
+      const known = new Set(history.map(eventKey));
+      const missed = this.arrived.filter((e) => !known.has(eventKey(e)));
+      this.events = [...missed, ...history].slice(0, Number(this.filters.limit ?? 200));
       this.render();
     } catch (err) {
-      this.onError?.(t('console.journal.failed', { error: err.message }));
+      if (load === this.loads) this.onError?.(t('console.journal.failed', { error: err.message }));
+    } finally {
+      if (load === this.loads) this.arrived = null;
     }
   }
 
@@ -72,6 +84,7 @@ export class Journal {
       (f.type && e.type !== f.type)
     )
       return;
+    this.arrived?.unshift(e);
     this.events.unshift(e);
     this.tbody.prepend(this.row(e));
     const limit = Number(f.limit ?? 200);
@@ -97,4 +110,9 @@ export class Journal {
       el('td', { class: 'message', text: a.message }),
     );
   }
+}
+
+/** One event's identity: the same transition read from the history and received live. */
+function eventKey(e) {
+  return `${e.at}|${e.type}|${e.alarm.id}`;
 }
