@@ -41,7 +41,10 @@ export interface ConnectionOptions extends BrokerAccess {
    * Hot standby (src/ha/): false leaves a lost connection lost — the node that held the partition's
    * session must not reconnect and take it back from the node that took it over; `onClose` says
    * why (the MQTT 5 reason code of the broker's DISCONNECT, 0x8E when the session was taken over),
-   * and `statusOnStop` whether `stop()` may still publish the offline status. Default: reconnect.
+   * and `statusOnStop` whether `stop()` may still speak on the connection: publish the offline status
+   * and wait for its publishes in flight. False once the term is over (deposed, or its link lost):
+   * then `stop()` ends the connection at once, for the broker is gone or the partition another's,
+   * and a node standing by must be free to take its partition back. Default: reconnect.
    */
   reconnect?: boolean | undefined;
   onClose?: ((reasonCode: number | undefined) => void) | undefined;
@@ -275,7 +278,8 @@ export class MqttConnection {
     this.early.reject(new Error('MQTT stopped before it started'));
     const client = this.client;
     if (!client) return;
-    if (client.connected && this.opts.statusOnStop?.() !== false) {
+    const maySpeak = this.opts.statusOnStop?.() !== false;
+    if (client.connected && maySpeak) {
       try {
         await Promise.race([
           this.publish(this.opts.statusTopic, this.opts.offlinePayload, { retain: true, qos: 1 }),
@@ -287,6 +291,7 @@ export class MqttConnection {
     }
     // A gentle end waits for our QoS 1 publishes in flight: with no broker to take them, for ever.
     const end = (hard: boolean) => new Promise<void>((resolve) => client.end(hard, {}, () => resolve()));
-    if (!(await settledWithin(this.deps.clock, end(force || !client.connected), 5000))) await end(true);
+    const hard = force || !maySpeak || !client.connected;
+    if (!(await settledWithin(this.deps.clock, end(hard), 5000))) await end(true);
   }
 }

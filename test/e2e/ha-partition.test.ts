@@ -246,6 +246,11 @@ describe('split cases', () => {
         .filter((v, i, all) => all.indexOf(v) === i);
       // The active node takes its own partition back at once, in a new term; the other never claims it.
       expect(claims).toEqual([`${active.name} ${before + 1}`]);
+      // Its stand-down did not wait on the broker that was gone (a gentle MQTT end waited 5 s for
+      // publishes in flight, long enough under load for the standby to win the partition).
+      const stoodBy = active.daemon?.logs().filter((l) => l.msg === 'hot standby: standing by') ?? [];
+      expect(stoodBy.length).toBeGreaterThan(0);
+      for (const l of stoodBy) expect(Number(l.tookMs)).toBeLessThan(2000);
     }),
   );
 });
