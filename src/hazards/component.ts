@@ -43,6 +43,8 @@ export class HazardsComponent {
   private timer: Timer | undefined;
   /** The config's `locale`, live on reload: the language of the texts the register writes. */
   private locale: Locale;
+  /** The config's `timezone`, live on reload: the zone of sites that set none. */
+  private timezone: string | undefined;
 
   constructor(private readonly deps: HazardsComponentDeps) {
     this.register = new HazardRegister(deps.config.main.hazards, {
@@ -51,9 +53,11 @@ export class HazardsComponent {
       out: deps.out,
       sites: deps.sites,
       locale: () => this.locale,
+      timezone: () => this.timezone,
     });
     this.store = new RegisterStore(deps.stateDir, deps.logger);
     this.locale = deps.config.main.locale;
+    this.timezone = deps.config.main.timezone;
   }
 
   async start(): Promise<void> {
@@ -89,6 +93,7 @@ export class HazardsComponent {
 
   applyConfig(c: LoadedConfig): void {
     this.locale = c.main.locale;
+    this.timezone = c.main.timezone;
     this.register.applyConfig(c.main.hazards, c.sites);
   }
 

@@ -19,6 +19,7 @@ import {
   staleFindings,
   standingFindings,
 } from './rules.js';
+import type { Zone } from './texts.js';
 import * as text from './texts.js';
 import { emit, type HazardEntry, line, type NewHazard, ownerIn, type Tx } from './tx.js';
 import type { HazardWatch } from './watch.js';
@@ -34,6 +35,8 @@ export interface PassContext {
   chain(site: string): readonly ResponsibleDef[];
   /** The language of the texts the pass writes (config `locale`). */
   t: Translate;
+  /** The zone of a site's times in those texts. */
+  zone(site: string): Zone;
 }
 
 export function runPass(ctx: PassContext, tx: Tx, now: number): void {
@@ -77,7 +80,7 @@ function reconcileRule(
         sensor: f.sensor,
         kind: rule,
         severity,
-        description: f.describe(ctx.t),
+        description: f.describe(ctx.t, ctx.zone(f.site)),
         key: f.key,
         alarm: f.alarm,
         by: REGISTER_ACTOR,
@@ -122,7 +125,7 @@ function overdue(ctx: PassContext, tx: Tx, e: HazardEntry, now: number): void {
   e.slot = s.slot;
   if (s.kind === 'overdue') {
     r.overdue = true;
-    const note = text.overdueNote(ctx.t, r.deadline, to?.name ?? null);
+    const note = text.overdueNote(ctx.t, ctx.zone(r.site), r.deadline, to?.name ?? null);
     line(tx, e, now, REGISTER_ACTOR, 'overdue', note);
     emit(tx, 'hazard_overdue', e, now, REGISTER_ACTOR, note, to);
   } else if (to) {

@@ -42,6 +42,8 @@ export interface RegisterDeps {
   sites: () => ReadonlyMap<string, SiteDef>;
   /** Language of the descriptions and notes the register writes (config `locale`, read at each pass). */
   locale?: () => Locale;
+  /** The main file's `timezone`: a site's times are written in its own zone, else this one, else the machine's. */
+  timezone?: () => string | undefined;
 }
 
 export interface ManualHazard {
@@ -106,6 +108,7 @@ export class HazardRegister {
       open: (tx, o) => this.open(tx, now, o),
       chain: (site) => this.deps.sites().get(site)?.responsible ?? [],
       t: translator(this.deps.locale?.() ?? DEFAULT_LOCALE),
+      zone: (site) => this.deps.sites().get(site)?.timezone ?? this.deps.timezone?.(),
     };
     const save = this.watch.dirty;
     this.watch.dirty = false;

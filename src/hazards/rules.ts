@@ -18,6 +18,7 @@
 import type { HazardRule } from '../domain/hazards.js';
 import type { AlarmState } from '../domain/types.js';
 import type { Translate } from '../i18n/index.js';
+import type { Zone } from './texts.js';
 import * as text from './texts.js';
 
 export interface Finding {
@@ -27,8 +28,11 @@ export interface Finding {
   sensor: string;
   /** The alarm it is about, for the alarm rules. */
   alarm: string | null;
-  /** The hazard's description in `t`'s language; only asked for when a hazard is opened (a pass finds the same ones again and again). */
-  describe(t: Translate): string;
+  /**
+   * The hazard's description in `t`'s language, its times in the site's zone; only asked for when a
+   * hazard is opened (a pass finds the same ones again and again).
+   */
+  describe(t: Translate, zone: Zone): string;
 }
 
 /** What the register keeps of a standing alarm (from the alarm stream). */
@@ -87,7 +91,7 @@ export function staleFindings(standing: Iterable<StandingAlarm>, rule: { for: nu
       site: a.site,
       sensor: a.sensor,
       alarm: a.id,
-      describe: (t) => text.staleDescription(t, a.site, a.sensor, a.raisedAt, rule.for),
+      describe: (t, zone) => text.staleDescription(t, zone, a.site, a.sensor, a.raisedAt, rule.for),
     });
   }
   return out;
@@ -113,7 +117,7 @@ export function standingFindings(
     site: a.site,
     sensor: a.sensor,
     alarm: a.id,
-    describe: (t) => text.standingDescription(t, a.id, a.raisedAt, rule.for),
+    describe: (t, zone) => text.standingDescription(t, zone, a.id, a.raisedAt, rule.for),
   }));
 }
 
@@ -162,7 +166,7 @@ export function driftFindings(
       site: d.site,
       sensor: d.sensor,
       alarm: null,
-      describe: (t) => text.driftDescription(t, d.site, d.sensor, d.value, cfg.unit, cfg.above, d.since),
+      describe: (t, zone) => text.driftDescription(t, zone, d.site, d.sensor, d.value, cfg.unit, cfg.above, d.since),
     });
   }
   return out;

@@ -10,7 +10,8 @@
  */
 import type { HazardEvent, HazardRecord } from '../domain/hazards.js';
 import { DEFAULT_LOCALE, type Translate, translator } from '../i18n/index.js';
-import { formatTime, mdEscape, type Notification, type Recipient, type RenderOptions } from './message.js';
+import { formatTime } from '../util/zoned-time.js';
+import { mdEscape, type Notification, type Recipient, type RenderOptions } from './message.js';
 
 /** "zjk-depot/H-17 GD-12 stale" / "zjk-depot/H-17 GD-12 传感器长时间无数据": shared with the daily report. */
 export function hazardWhat(t: Translate, h: Pick<HazardRecord, 'id' | 'sensor' | 'kind'>): string {

@@ -13,6 +13,7 @@ import {
   type Translate,
   translator,
 } from '../i18n/index.js';
+import { formatTime } from '../util/zoned-time.js';
 
 /** A person of a site's responsible chain, as far as notification needs them. */
 export interface Recipient {
@@ -57,29 +58,6 @@ export interface RenderOptions {
 
 /** Ends every alarm message: also the keyword a DingTalk/Feishu robot secured by keyword needs, in every language. */
 export const SIGNATURE = '— gaswatch';
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-/** "2026-11-28 16:00:00" in the zone (the machine's when undefined). */
-export function formatTime(iso: string | number | null, timezone: string | undefined): string {
-  if (iso === null) return '—';
-  const key = timezone ?? '';
-  let f = formats.get(key);
-  if (!f) {
-    // The Swedish locale writes ISO-like dates: no hand-rolled zone arithmetic.
-    f = new Intl.DateTimeFormat('sv-SE', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formats.set(key, f);
-  }
-  return f.format(new Date(iso));
-}
 
 export function alarmNotification(event: AlarmEvent, opts: RenderOptions, esc?: EscalationInfo): Notification {
   const locale = opts.locale ?? DEFAULT_LOCALE;

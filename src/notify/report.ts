@@ -8,7 +8,8 @@ import type { SiteDef } from '../domain/sensor.js';
 import type { SensorSnapshot } from '../domain/types.js';
 import { type AlarmEvent, type AlarmRecord, PRIORITIES, type Priority } from '../domain/types.js';
 import { DEFAULT_LOCALE, type Locale, translator } from '../i18n/index.js';
-import { formatTime, type Notification } from './message.js';
+import { formatTime } from '../util/zoned-time.js';
+import type { Notification } from './message.js';
 import {
   hazardCountsLine,
   hazardItem,

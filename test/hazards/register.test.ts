@@ -5,7 +5,11 @@
  * reopens; an overdue hazard climbs the chain; a restart keeps everything.
  */
 import { describe, expect, it } from 'vitest';
-import { CHAIN, DAY, H, hazardRig, hazardsConfig, MIN } from './rig.js';
+import { CHAIN, DAY, H, hazardRig, hazardsConfig, MIN, SITE } from './rig.js';
+
+/** An ISO time as the register writes it for a site in China (UTC+8 all year): "2026-11-28 16:01:00 +08:00". */
+const inShanghai = (iso: string) =>
+  `${new Date(Date.parse(iso) + 8 * H).toISOString().slice(0, 19).replace('T', ' ')} +08:00`;
 
 const STALE = { rules: { stale: { for: '1h', severity: 'major' } }, deadlines: { major: '24h' }, escalateAfter: '24h' };
 
@@ -45,13 +49,15 @@ describe('the hazard register', () => {
     expect(rig.register.list().map((r) => r.id)).toEqual(['zjk-depot/H-1', 'zjk-depot/H-2']);
   });
 
-  it('writes its descriptions and notes in the configured locale (zh-CN)', () => {
-    const rig = hazardRig(STALE, { locale: 'zh-CN' });
+  it('writes its descriptions and notes in the configured locale (zh-CN), times in the site’s zone', () => {
+    const rig = hazardRig(STALE, { locale: 'zh-CN', sites: [{ ...SITE, timezone: 'Asia/Shanghai' }] });
     rig.advance(MIN + H + 1000);
     const h = rig.events('hazard_opened')[0]?.hazard;
+    const stale = rig.engine.list().find((a) => a.id === 'zjk-depot/GD-12/stale');
     expect(h?.description).toMatch(
-      /^zjk-depot\/GD-12 长时间无有效读数：其数据中断报警自 \S+ 起一直存在（规则：数据中断超过 1 小时）。/,
+      /^zjk-depot\/GD-12 长时间无有效读数：其数据中断报警自 \S+ \S+ \+08:00 起一直存在（规则：数据中断超过 1 小时）。/,
     );
+    expect(h?.description).toContain(`自 ${inShanghai(stale?.raisedAt as string)} 起`);
     expect(h?.history[0]?.note).toBe('由“传感器长时间无数据”规则登记');
     rig.read('GD-12', 0); // heard once, then silent again
     rig.advance(DAY, { step: 10 * MIN });
@@ -60,7 +66,7 @@ describe('the hazard register', () => {
       '由“传感器长时间无数据”规则登记',
       '隐患条件已自行消失；隐患不会自动销号，须整改并经验收后销号',
       '隐患条件再次出现',
-      `未在整改期限 ${h1?.deadline} 前完成整改；已通知 Zhao Min`,
+      `未在整改期限 ${inShanghai(h1?.deadline as string)} 前完成整改；已通知 Zhao Min`,
     ]);
   });
 
