@@ -1,7 +1,9 @@
 /**
  * Persistence of the alarm book (SPEC §3: alarm state survives restarts) in the state directory:
  * `alarms.json` written atomically (temp file, fsync, rename, fsync of the directory) and the
- * journal appended to `journal.jsonl`. Saves are coalesced: while one is being written, later
+ * journal appended to `journal.jsonl`, rotated to `journal.jsonl.1` past 64 MiB (one older file is
+ * kept; the long-term record is InfluxDB's `alarm_event`). A start reads only the journal's tail, from
+ * the end of the files, never a whole file. Saves are coalesced: while one is being written, later
  * requests wait for the next write, which carries the newest book — one fsync serves many changes.
  *
  * A failed write is never the end of it (issue 11: under descriptor exhaustion the journal failed
@@ -15,7 +17,7 @@
  * whose readings and alarm events are durable in the store, and a broken state disk must not stop
  * the monitor from reading gas. The changes are still written as soon as the disk recovers.
  */
-import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AlarmEvent } from '../domain/types.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
@@ -50,6 +52,8 @@ export interface BookStoreDeps {
   alarmAfterMs?: number;
   /** Default 5 s. */
   holdMs?: number;
+  /** The journal is rotated past this size. Default 64 MiB. */
+  journalRotateBytes?: number;
 }
 
 interface Waiter {
@@ -95,11 +99,14 @@ export class BookStore {
       }
     }
     const journal: AlarmEvent[] = [];
+    const file = path.join(this.dir, JOURNAL);
     try {
-      const lines = (await readFile(path.join(this.dir, JOURNAL), 'utf8')).split('\n');
+      let lines = await tailLines(file, journalTail);
+      // Just rotated: the rest of the tail is at the end of the older file.
+      if (lines.length < journalTail) lines = [...(await tailLines(`${file}.1`, journalTail - lines.length)), ...lines];
       // A batch re-appended after a failed fsync repeats itself: every event is unique (time and record).
       const seen = new Set<string>();
-      for (const line of lines.slice(-journalTail - 1)) {
+      for (const line of lines) {
         if (!line || seen.has(line)) continue;
         seen.add(line);
         try {
@@ -109,7 +116,7 @@ export class BookStore {
         }
       }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.deps.logger.error({ err }, 'alarm journal unreadable');
+      this.deps.logger.error({ err }, 'alarm journal unreadable');
     }
     return { entries, journal };
   }
@@ -240,7 +247,8 @@ export class BookStore {
     await mkdir(this.dir, { recursive: true });
     const file = path.join(this.dir, JOURNAL);
     try {
-      if ((await stat(file)).size > JOURNAL_ROTATE_BYTES) await rename(file, `${file}.1`);
+      if ((await stat(file)).size > (this.deps.journalRotateBytes ?? JOURNAL_ROTATE_BYTES))
+        await rename(file, `${file}.1`);
     } catch {
       // no journal yet
     }
@@ -262,5 +270,42 @@ export class BookStore {
     await mkdir(this.dir, { recursive: true });
     const savedAt = new Date(this.deps.clock.now()).toISOString();
     await writeFileAtomic(path.join(this.dir, BOOK), JSON.stringify({ version: 1, savedAt, alarms: entries }));
+  }
+}
+
+/**
+ * The last `n` lines of a file (fewer when it has fewer; none when it does not exist), read backwards
+ * in chunks from its end: a start never holds a whole journal in memory. A line torn by a crash is
+ * returned as it is (the caller skips what does not parse).
+ */
+export async function tailLines(file: string, n: number, chunkBytes = 1 << 20): Promise<string[]> {
+  if (n <= 0) return [];
+  let fh: FileHandle;
+  try {
+    fh = await open(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  try {
+    let pos = (await fh.stat()).size;
+    const chunks: Buffer[] = [];
+    let newlines = 0;
+    // n lines need n + 1 newlines before them (the file ends in one), or the start of the file.
+    while (pos > 0 && newlines <= n) {
+      const size = Math.min(chunkBytes, pos);
+      pos -= size;
+      const buf = Buffer.alloc(size);
+      await fh.read(buf, 0, size, pos);
+      for (let i = 0; i < size; i++) if (buf[i] === 0x0a) newlines++;
+      chunks.unshift(buf);
+    }
+    const lines = Buffer.concat(chunks).toString('utf8').split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    // The first line is partial unless the read reached the start of the file.
+    if (pos > 0) lines.shift();
+    return lines.slice(-n);
+  } finally {
+    await fh.close();
   }
 }

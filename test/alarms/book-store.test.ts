@@ -4,13 +4,13 @@
  * that refuses writes.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlarmEntry } from '../../src/alarms/book.js';
-import { BookStore } from '../../src/alarms/book-store.js';
+import { BookStore, tailLines } from '../../src/alarms/book-store.js';
 import type { AlarmEvent } from '../../src/domain/types.js';
 import { systemClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
@@ -85,6 +85,38 @@ describe('BookStore', () => {
     await writeFile(path.join(dir, 'journal.jsonl'), `${lines.join('\n')}\n{"type":"ack\n${lines.join('\n')}\n`);
     const store = new BookStore({ dir, logger: silentLogger(), clock: systemClock });
     expect((await store.load()).journal).toHaveLength(2);
+  });
+
+  it('rotates the journal past its size and reads the tail across both files at start', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'gaswatch-book-'));
+    dirs.push(dir);
+    const store = new BookStore({ dir, logger: silentLogger(), clock: systemClock, journalRotateBytes: 2000 });
+    await store.load();
+    // About 120 bytes an event: the journal rotates every ~17 events; two batches at a time.
+    for (let n = 0; n < 60; n += 2) await store.save([event(n), event(n + 1)], () => [entry(n)]);
+    expect((await stat(path.join(dir, 'journal.jsonl.1'))).size).toBeGreaterThan(2000);
+    const newest = (await readFile(path.join(dir, 'journal.jsonl'), 'utf8')).split('\n').length - 1;
+    expect(newest).toBeGreaterThan(0);
+    expect(newest).toBeLessThan(25);
+    const ids = (k: number) => Array.from({ length: k }, (_, i) => `s/x${60 - k + i}/hihi`);
+    const reopened = new BookStore({ dir, logger: silentLogger(), clock: systemClock });
+    expect((await reopened.load(10)).journal.map((e) => e.alarm.id)).toEqual(ids(10));
+    // More than the newest file holds: the rest comes from the end of the rotated one, in order.
+    expect((await reopened.load(25)).journal.map((e) => e.alarm.id)).toEqual(ids(25));
+  });
+
+  it('reads the last lines of a file backwards, across chunk boundaries', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'gaswatch-tail-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'f');
+    const lines = Array.from({ length: 40 }, (_, i) => `line ${i} ${'x'.repeat(i % 7)}`);
+    await writeFile(file, `${lines.join('\n')}\n`);
+    for (const chunk of [1, 5, 7, 64, 1 << 20])
+      for (const n of [1, 3, 39, 40, 100]) expect(await tailLines(file, n, chunk)).toEqual(lines.slice(-n));
+    await writeFile(file, 'a\nb\n{"torn');
+    expect(await tailLines(file, 2, 3)).toEqual(['b', '{"torn']);
+    expect(await tailLines(path.join(dir, 'none'), 5)).toEqual([]);
+    expect(await tailLines(file, 0)).toEqual([]);
   });
 
   it('recovers from descriptor exhaustion (EMFILE) in a process with ulimit -n 64', async () => {
