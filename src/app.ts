@@ -51,6 +51,7 @@ export class App {
   readonly clock: Clock;
   readonly logger: Logger;
   private built: Composed | undefined;
+  private stopRequested = false;
   private readonly since = new Date().toISOString();
   private readonly redactor: Redactor;
   /** The environment as started: `${env:}` on reload reads it, after the secrets left process.env. */
@@ -70,6 +71,7 @@ export class App {
     this.opts.setLogLevel?.(loaded.config.main.log.level);
     // Valid but weakening settings (docs/security.md), as check-config prints them.
     for (const w of mainWarnings(loaded.config.main)) this.logger.warn({ module: 'config' }, w);
+    if (this.stopRequested) return;
     this.built = compose(loaded.config, {
       opts: this.opts,
       clock: this.clock,
@@ -79,13 +81,16 @@ export class App {
       redactor: this.redactor,
     });
     await this.built.runner.start();
+    if (!this.built.runner.running) return; // stopped while starting
     const c = this.built.config();
     let sensors = 0;
     for (const s of c.sites.values()) sensors += s.sensors.size;
     this.logger.info({ sites: c.sites.size, sensors, version: VERSION }, 'gaswatch running');
   }
 
+  /** Stops what has started; called while starting, it cuts the start short (a pending connect included). */
   async stop(): Promise<void> {
+    this.stopRequested = true;
     await this.built?.runner.stop();
     this.logger.info('gaswatch stopped');
   }

@@ -75,14 +75,16 @@ async function run(configFile: string): Promise<number> {
       if (!process.env.GASWATCH_LOG_LEVEL) logger.level = level;
     },
   });
-  // Signals are handled from the first moment: a SIGTERM while starting waits for the start to
-  // settle, then stops cleanly (status offline, nothing unacknowledged left durable-less).
+  // Signals are handled from the first moment: a SIGTERM while starting cuts the start short (a
+  // first MQTT connect does not wait for its timeout) and stops cleanly what had started.
   const starting = app.start();
+  let signalled = false;
   const stopped = waitForSignals(
     {
       stop: async () => {
-        await starting.catch(() => undefined);
+        signalled = true;
         await app.stop();
+        await starting.catch(() => undefined);
       },
       reload: () => app.reload(),
     },
@@ -91,6 +93,8 @@ async function run(configFile: string): Promise<number> {
   try {
     await starting;
   } catch (err) {
+    // A start cut short by a signal is not a failure: the stop decides the exit code.
+    if (signalled && !(err instanceof ConfigError)) return stopped;
     if (err instanceof ConfigError) {
       for (const line of err.lines) process.stderr.write(`${line}\n`);
       logger.fatal({ errors: err.lines.length }, 'invalid config; not starting');

@@ -224,6 +224,8 @@ export function buildTerm(ctx: TermContext): Term {
   };
   const embedded = connOptions.url === 'embedded';
   const conn = new MqttConnection(connOptions, { logger: log.child({ module: 'mqtt' }), clock });
+  /** The first connect was cut short by a stop: not a broker to report as unreachable. */
+  let mqttAborted = false;
   // The message being handled is recorded, so one that crashes the daemon is quarantined when it comes again.
   const poison = new PoisonGuard({
     dir: stateDir,
@@ -376,6 +378,9 @@ export function buildTerm(ctx: TermContext): Term {
             await conn.start(Math.min(15_000, Math.max(5_000, ha.takeoverAfter)));
             await ha.sync();
           },
+          abort: () => {
+            conn.stop(true).catch(() => undefined);
+          },
           // A connection to a broker that no longer answers can take minutes to close: not a reason
           // to hold up the demotion (it never reconnects, and the session is someone else's by now).
           stop: async () => {
@@ -500,8 +505,13 @@ export function buildTerm(ctx: TermContext): Term {
           await conn.start();
         } catch (err) {
           // Keep running: mqtt.js goes on reconnecting and /readyz says why we are not ready.
-          log.error({ err: (err as Error).message }, 'MQTT broker not reachable yet; still trying');
+          if (!mqttAborted) log.error({ err: (err as Error).message }, 'MQTT broker not reachable yet; still trying');
         }
+      },
+      // A stop (SIGTERM) while the first connect is pending does not wait for its timeout.
+      abort: () => {
+        mqttAborted = true;
+        conn.stop(true).catch(() => undefined);
       },
       stop: async () => {
         // Messages that arrive from now on are not handled: the broker gives them to the next holder.

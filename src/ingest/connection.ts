@@ -79,6 +79,8 @@ export class MqttConnection {
   private readonly extra = new Map<string, number>();
   /** Messages published before start() that wait for the client. */
   private readonly early = new WaitingPublishes();
+  /** Settles a pending start() (stop() was called before the first CONNACK). */
+  private cancelStart: ((err?: Error) => void) | undefined;
 
   constructor(
     private readonly opts: ConnectionOptions,
@@ -106,7 +108,10 @@ export class MqttConnection {
     return () => this.connectListeners.delete(fn);
   }
 
-  /** Connects; resolves on the first CONNACK or rejects after `timeoutMs`. Reconnects for ever after. */
+  /**
+   * Connects; resolves on the first CONNACK, rejects after `timeoutMs` or when `stop()` is called
+   * first. Reconnects for ever after.
+   */
   async start(timeoutMs = 15_000): Promise<void> {
     const o = this.opts;
     const options = persistentSessionOptions(
@@ -142,14 +147,18 @@ export class MqttConnection {
       else this.deps.logger.error({ err: err.message, url: o.url }, 'MQTT error');
     });
     await new Promise<void>((resolve, reject) => {
+      const settle = (err?: Error) => {
+        timer.cancel();
+        this.cancelStart = undefined;
+        if (err) reject(err);
+        else resolve();
+      };
       const timer = this.deps.clock.setTimeout(
-        () => reject(new Error(`MQTT broker ${o.url} not reachable within ${timeoutMs} ms`)),
+        () => settle(new Error(`MQTT broker ${o.url} not reachable within ${timeoutMs} ms`)),
         timeoutMs,
       );
-      client.once('connect', () => {
-        timer.cancel();
-        resolve();
-      });
+      this.cancelStart = settle;
+      client.once('connect', () => settle());
     });
   }
 
@@ -275,6 +284,7 @@ export class MqttConnection {
    */
   async stop(force = false): Promise<void> {
     this.stopping = true;
+    this.cancelStart?.(new Error('MQTT stopped while connecting'));
     this.early.reject(new Error('MQTT stopped before it started'));
     const client = this.client;
     if (!client) return;

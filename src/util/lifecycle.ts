@@ -13,6 +13,11 @@ export interface Component {
   readonly needs?: readonly string[];
   start?(): Promise<void> | void;
   stop?(): Promise<void> | void;
+  /**
+   * The runner is stopping while this component's start() is still pending (a connect that may wait
+   * its whole timeout): make that start settle now. Its stop() still runs once it has.
+   */
+  abort?(): void;
 }
 
 type RunnerState = 'new' | 'starting' | 'started' | 'stopping' | 'stopped';
@@ -20,6 +25,9 @@ type RunnerState = 'new' | 'starting' | 'started' | 'stopping' | 'stopped';
 export class Runner {
   private readonly ordered: Component[];
   private readonly started: Component[] = [];
+  /** The component whose start() is pending, and the start loop. */
+  private current: Component | undefined;
+  private starting: Promise<void> | undefined;
   private state: RunnerState = 'new';
 
   constructor(
@@ -41,31 +49,55 @@ export class Runner {
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error(`runner already ${this.state}`);
     this.state = 'starting';
+    this.starting = this.startAll();
+    try {
+      await this.starting;
+    } finally {
+      this.starting = undefined;
+    }
+  }
+
+  /**
+   * Stops what started, in reverse; a failing stop is logged and the rest still stop. Called while
+   * starting, it aborts the start pending and resolves once that component has stopped too.
+   */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping') return;
+    const starting = this.state === 'starting' ? this.starting : undefined;
+    this.state = 'stopping';
+    this.current?.abort?.();
+    // The start loop settles first: once the pending start() has, it stops what started, that
+    // component included, in reverse.
+    await starting?.catch(() => undefined);
+    await this.stopAll(this.started.splice(0).reverse());
+    this.state = 'stopped';
+  }
+
+  private async startAll(): Promise<void> {
     for (const c of this.ordered) {
       if (this.state !== 'starting') return; // stop() was called meanwhile
+      this.current = c;
       try {
         await c.start?.();
-        this.started.push(c);
-        // stop() ran while this one was starting: it has stopped the others, this one is ours to stop.
-        if ((this.state as RunnerState) !== 'starting') {
-          await this.stopAll(this.started.splice(0).reverse());
-          return;
-        }
       } catch (err) {
+        this.current = undefined;
         this.logger.debug({ component: c.name }, 'component failed to start; stopping the others');
-        await this.stop();
+        if (this.state === 'starting') {
+          this.state = 'stopping';
+          await this.stopAll(this.started.splice(0).reverse());
+          this.state = 'stopped';
+        }
         throw err;
+      }
+      this.current = undefined;
+      this.started.push(c);
+      // stop() was called while this one was starting: stop it and the others, in reverse.
+      if ((this.state as RunnerState) !== 'starting') {
+        await this.stopAll(this.started.splice(0).reverse());
+        return;
       }
     }
     this.state = 'started';
-  }
-
-  /** Stops what started, in reverse; a failing stop is logged and the rest still stop. */
-  async stop(): Promise<void> {
-    if (this.state === 'stopped' || this.state === 'stopping') return;
-    this.state = 'stopping';
-    await this.stopAll(this.started.splice(0).reverse());
-    this.state = 'stopped';
   }
 
   private async stopAll(components: Component[]): Promise<void> {

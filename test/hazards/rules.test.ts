@@ -69,11 +69,11 @@ describe('rule findings (pure)', () => {
     expect(countFindings('chattering', counted, { count: 3, per: H }, T + 10 * MIN, () => T)).toHaveLength(0);
     const shelved = countFindings('shelved', counted, { count: 3, per: 7 * DAY }, T + DAY, none);
     expect(shelved[0]).toMatchObject({ key: 'shelved:zjk-depot/GD-12', alarm: 'zjk-depot/GD-12/hi' });
-    expect(shelved[0]?.describe(translator('en'))).toBe(
+    expect(shelved[0]?.describe(translator('en'), 'Asia/Shanghai')).toBe(
       'Alarm zjk-depot/GD-12/hi was shelved 3 times within 7 d (rule: shelved). A nuisance alarm is being hidden instead of fixed.',
     );
     // In the daemon's locale (SPEC §8), from the same catalogue as the console.
-    expect(shelved[0]?.describe(translator('zh-CN'))).toBe(
+    expect(shelved[0]?.describe(translator('zh-CN'), 'Asia/Shanghai')).toBe(
       '报警 zjk-depot/GD-12/hi 在 7 天内被搁置 3 次（规则：频繁搁置）。这是在掩盖误报警，而不是消除它。',
     );
   });
@@ -84,6 +84,10 @@ describe('rule findings (pure)', () => {
     expect(driftFindings([d], rule, T + H)).toHaveLength(1);
     expect(driftFindings([d], rule, T + H - 1)).toHaveLength(0);
     expect(driftFindings([d], rule, T + H + 6001)).toHaveLength(0); // silent: the stale rule's business
+    // Its time in the site's zone, with the offset: 08:00 UTC is 16:00 in Zhangjiakou.
+    const [found] = driftFindings([d], rule, T + H);
+    expect(found?.describe(translator('zh-CN'), 'Asia/Shanghai')).toContain('自 2026-11-28 16:00:00 +08:00 起');
+    expect(found?.describe(translator('en'), undefined)).toMatch(/\b2026-11-28 \d\d:00:00 [+-]\d\d:\d\d\b/);
   });
 
   it('calibration: the due prefix of a list sorted by due date', () => {
@@ -92,10 +96,10 @@ describe('rule findings (pure)', () => {
       { key: 'calibration:s/b', site: 's', sensor: 'b', calibratedAt: T - 10 * DAY, dueAt: T + 170 * DAY },
     ];
     expect(calibrationFindings(due, T).map((f) => f.sensor)).toEqual(['a']);
-    expect(calibrationFindings(due, T)[0]?.describe(translator('en'))).toBe(
+    expect(calibrationFindings(due, T)[0]?.describe(translator('en'), 'Asia/Shanghai')).toBe(
       's/a was due for calibration on 2026-11-08 (last calibrated 2026-05-12; rule: calibration). Calibrate it and update calibratedAt in its site file.',
     );
-    expect(calibrationFindings(due, T)[0]?.describe(translator('zh-CN'))).toBe(
+    expect(calibrationFindings(due, T)[0]?.describe(translator('zh-CN'), 'Asia/Shanghai')).toBe(
       's/a 应于 2026-11-08 标定（上次标定 2026-05-12；规则：标定过期）。请完成标定，并更新其场站文件中的 calibratedAt。',
     );
   });
