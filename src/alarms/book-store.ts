@@ -17,12 +17,13 @@
  * whose readings and alarm events are durable in the store, and a broken state disk must not stop
  * the monitor from reading gas. The changes are still written as soon as the disk recovers.
  */
-import { type FileHandle, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AlarmEvent } from '../domain/types.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import { tailLines } from '../util/tail-lines.js';
 import type { AlarmEntry } from './book.js';
 
 const BOOK = 'alarms.json';
@@ -270,42 +271,5 @@ export class BookStore {
     await mkdir(this.dir, { recursive: true });
     const savedAt = new Date(this.deps.clock.now()).toISOString();
     await writeFileAtomic(path.join(this.dir, BOOK), JSON.stringify({ version: 1, savedAt, alarms: entries }));
-  }
-}
-
-/**
- * The last `n` lines of a file (fewer when it has fewer; none when it does not exist), read backwards
- * in chunks from its end: a start never holds a whole journal in memory. A line torn by a crash is
- * returned as it is (the caller skips what does not parse).
- */
-export async function tailLines(file: string, n: number, chunkBytes = 1 << 20): Promise<string[]> {
-  if (n <= 0) return [];
-  let fh: FileHandle;
-  try {
-    fh = await open(file, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  try {
-    let pos = (await fh.stat()).size;
-    const chunks: Buffer[] = [];
-    let newlines = 0;
-    // n lines need n + 1 newlines before them (the file ends in one), or the start of the file.
-    while (pos > 0 && newlines <= n) {
-      const size = Math.min(chunkBytes, pos);
-      pos -= size;
-      const buf = Buffer.alloc(size);
-      await fh.read(buf, 0, size, pos);
-      for (let i = 0; i < size; i++) if (buf[i] === 0x0a) newlines++;
-      chunks.unshift(buf);
-    }
-    const lines = Buffer.concat(chunks).toString('utf8').split('\n');
-    if (lines.at(-1) === '') lines.pop();
-    // The first line is partial unless the read reached the start of the file.
-    if (pos > 0) lines.shift();
-    return lines.slice(-n);
-  } finally {
-    await fh.close();
   }
 }

@@ -10,10 +10,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlarmEntry } from '../../src/alarms/book.js';
-import { BookStore, tailLines } from '../../src/alarms/book-store.js';
+import { BookStore } from '../../src/alarms/book-store.js';
 import type { AlarmEvent } from '../../src/domain/types.js';
 import { systemClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { tailLines } from '../../src/util/tail-lines.js';
 import { waitFor } from '../helpers/wait.js';
 
 const dirs: string[] = [];
