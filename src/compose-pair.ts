@@ -63,7 +63,7 @@ export function composePair(pair: HaConfig, term: TermContext, version: string):
   const prefix = main.mqtt.prefix;
   const instance = main.mqtt.instance;
   const partitioned = main.mqtt.subscribe === 'sites';
-  // gaswatch's own alarms carry no partition: only a node holding every site takes them over.
+  // gaswatch's own alarms: only a node holding every site takes them over from the retained records.
   const owns = (site: string) => config().sites.has(site) || (site === SYSTEM_SITE && !partitioned);
   const mirror = new Mirror(prefix, owns);
   let watch: HaWatch | undefined;

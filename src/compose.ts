@@ -89,8 +89,8 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
   const filters = (c: LoadedConfig) =>
     subscriptionFilters(patterns, c.main.mqtt.subscribe === 'sites' ? c.sites.keys() : undefined);
   const partitioned = main.mqtt.subscribe === 'sites';
-  // A partition owns the retained records of its own sites only; gaswatch's own alarms carry no
-  // partition, so only an instance holding every site may clear them.
+  // A partition owns the retained records of its own sites only; gaswatch's own alarms (named by
+  // instance, engine.ts) are left to an instance holding every site to clear at a start.
   const owns = partitioned ? (site: string) => config.sites.has(site) : () => true;
 
   // The streams: what leaves the alarm book, every accepted reading, and what leaves the hazard register.

@@ -162,6 +162,7 @@ export function buildTerm(ctx: TermContext): Term {
     out: (batch) => alarmsOut.publish(batch),
     startupGrace: main.alarms.startupGrace,
     locale: () => config().main.locale,
+    instance: main.mqtt.instance,
   });
   const systemAlarms = engine.systemAlarms();
   const spoolWatch = new SpoolWatch({

@@ -13,8 +13,8 @@
  *   that comes back is announced).
  * - gaswatch's own alarms (`_gaswatch/…/system`) are about the node that raised them: an active one
  *   is taken over as cleared and unacknowledged (the operators still see it happened), an
- *   acknowledged one ends. Where partitions share the broker their records cannot be told apart
- *   (`mqtt.subscribe: sites`): then this node keeps its own from its state directory.
+ *   acknowledged one ends. Where partitions share the broker (`mqtt.subscribe: sites`) this node
+ *   keeps its own from its state directory (their names carry the instance, engine.ts).
  */
 import { type AlarmRecord, SYSTEM_SITE } from '../domain/types.js';
 import type { AlarmEntry } from './book.js';

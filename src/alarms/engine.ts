@@ -39,6 +39,12 @@ export interface EngineDeps {
   startupGrace: number;
   /** Language of the records' `message` (config `locale`, read at each change so a reload applies). */
   locale?: () => Locale;
+  /**
+   * `mqtt.instance` when several instances share the broker: a system alarm is then
+   * `_gaswatch/{instance}.{name}/system`, so that one partition's alarm is not overwritten or cleared
+   * by another's of the same name (a hot-standby pair shares its instance, and so its system alarms).
+   */
+  instance?: string | undefined;
 }
 
 export type { AlarmEntry, HandleResult } from './book.js';
@@ -158,7 +164,10 @@ export class AlarmEngine {
             typeof message === 'string'
               ? message
               : translator(this.ctx.locale())(`message.${message.key}`, message.vars);
-          const res = this.book.transact(() => setSystemAlarm(this.book, now, name, active, priority, text, value));
+          const qualified = this.deps.instance ? `${this.deps.instance}.${name}` : name;
+          const res = this.book.transact(() =>
+            setSystemAlarm(this.book, now, qualified, active, priority, text, value),
+          );
           void res.durable?.catch((err) => this.deps.logger.error({ err, name }, 'persisting a system alarm failed'));
         } catch (err) {
           this.deps.logger.error({ err, name }, 'setting a system alarm failed');

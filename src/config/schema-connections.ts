@@ -31,9 +31,12 @@ export const MqttSection = z
         'all: every site on the topic patterns; sites: only the sites in this config (one instance ' +
           'per partition of sites behind a clustered broker, SPEC §10)',
       ),
-    instance: Id.optional().describe(
-      'Name of this instance when several run: its status goes to {prefix}/status/{instance}',
-    ),
+    instance: Id.max(64, 'at most 64 characters (system alarm ids carry it)')
+      .optional()
+      .describe(
+        'Name of this instance when several run: its status goes to {prefix}/status/{instance}, its ' +
+          'system alarms are _gaswatch/{instance}.{name}/system',
+      ),
     tls: z
       .strictObject({
         ca: z

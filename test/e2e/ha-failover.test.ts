@@ -15,7 +15,7 @@ import type { AlarmEvent } from '../../src/domain/types.js';
 import { type Influxd, startInfluxd } from '../helpers/influxd.js';
 import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { connectClient, type ReceivedMessage, recordAll } from '../helpers/mqtt-client.js';
-import { type PairNode, pairNodes, type StatusSeen, watchStatus } from '../helpers/pair.js';
+import { INSTANCE, type PairNode, pairNodes, type StatusSeen, watchStatus } from '../helpers/pair.js';
 import { loadFleet, sentSeries, settledCount, storedSeries } from '../helpers/stored.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
@@ -149,7 +149,7 @@ describe('a hot-standby pair', () => {
       );
       expect(raisedRows[0]?.count).toBe(1);
       // The operators are told that b took over from a.
-      expect(events('raised', '_gaswatch/failover/system').map((e) => e.alarm.message)).toEqual([
+      expect(events('raised', `_gaswatch/${INSTANCE}.failover/system`).map((e) => e.alarm.message)).toEqual([
         expect.stringMatching(/\bb\b.*\ba\b/),
       ]);
 

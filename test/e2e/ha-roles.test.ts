@@ -11,7 +11,7 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
 import { connectClient, type ReceivedMessage, recordAll } from '../helpers/mqtt-client.js';
-import { type PairNode, pairNodes, type StatusSeen, watchStatus } from '../helpers/pair.js';
+import { INSTANCE, type PairNode, pairNodes, type StatusSeen, watchStatus } from '../helpers/pair.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
 const TAKEOVER_AFTER_MS = 10_000;
@@ -178,7 +178,7 @@ describe('roles of a pair', () => {
         expect(list).toEqual(
           expect.arrayContaining([
             expect.objectContaining({ id: 's/G/hi', state: 'active_acked', ackedBy: 'wang' }),
-            expect.objectContaining({ id: '_gaswatch/session-lost/system', state: 'cleared_unacked' }),
+            expect.objectContaining({ id: `_gaswatch/${INSTANCE}.session-lost/system`, state: 'cleared_unacked' }),
           ]),
         );
         // …and its retained record is on the broker again (republished just after the takeover).

@@ -1,14 +1,15 @@
 /**
  * Growth beyond one instance (SPEC §10): several daemons behind one broker, each owning a partition
- * of sites (`mqtt.subscribe: sites`), each with its own retained status. A site added to a
- * partition's config is subscribed live.
+ * of sites (`mqtt.subscribe: sites`), each with its own retained status and its own system alarms
+ * (`_gaswatch/{instance}.{name}/system`). A site added to a partition's config is subscribed live.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { type ConfigDir, startApp, writeConfigDir } from '../helpers/daemon.js';
 import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.js';
-import { connectClient, type ReceivedMessage, recordAll } from '../helpers/mqtt-client.js';
+import { collect, connectClient, type ReceivedMessage, recordAll } from '../helpers/mqtt-client.js';
 import { waitFor } from '../helpers/wait.js';
 
 let broker: Mosquitto;
@@ -39,6 +40,9 @@ beforeAll(async () => {
       main: { mqtt: { subscribe: 'sites', instance: name } },
     });
     cfgs.push(cfg);
+    // Each starts with an unreadable hazard register: each raises the system alarm hazard-register.
+    await mkdir(cfg.stateDir, { recursive: true });
+    await writeFile(`${cfg.stateDir}/hazards.json`, '{ not json');
     apps.push(await startApp(cfg.file));
   }
 });
@@ -56,6 +60,12 @@ const heard = (app: App) =>
     .map((s) => `${s.site}/${s.sensor}`)
     .sort();
 
+const own = (app: App) =>
+  app.engine
+    .list()
+    .map((x) => x.id)
+    .filter((id) => !id.startsWith('_gaswatch/'));
+
 describe('partitions of sites', () => {
   it('each instance receives only its own sites and keeps its own status', async () => {
     const [a, b] = apps as [App, App];
@@ -65,8 +75,8 @@ describe('partitions of sites', () => {
     await waitFor(() => a.sensors.list().find((s) => s.site === 'site-a')?.value === 26, { message: 'marker' });
     expect(heard(a)).toEqual(['site-a/G']);
     expect(heard(b)).toEqual(['site-b/G']);
-    expect(a.engine.list().map((x) => x.id)).toEqual(['site-a/G/hi']);
-    expect(b.engine.list().map((x) => x.id)).toEqual(['site-b/G/hi']);
+    expect(own(a)).toEqual(['site-a/G/hi']);
+    expect(own(b)).toEqual(['site-b/G/hi']);
     const statuses = Object.fromEntries(
       seen.filter((m) => m.topic.startsWith('gaswatch/status/')).map((m) => [m.topic, JSON.parse(m.payload).state]),
     );
@@ -86,5 +96,29 @@ describe('partitions of sites', () => {
       { timeout: 10_000, interval: 300, message: 'site-c heard after the reload' },
     );
     expect(heard(apps[1] as App)).toEqual(['site-b/G']);
+  });
+
+  it('keeps each partition’s system alarms apart: one acknowledged leaves the other’s standing', async () => {
+    const [a, b] = apps as [App, App];
+    const system = (app: App) => app.engine.list().filter((x) => x.site === '_gaswatch');
+    expect(system(a).map((x) => [x.id, x.state])).toEqual([['_gaswatch/a.hazard-register/system', 'active_unacked']]);
+    expect(system(b).map((x) => [x.id, x.state])).toEqual([['_gaswatch/b.hazard-register/system', 'active_unacked']]);
+    expect(a.engine.ack('_gaswatch/a.hazard-register/system', 'wang', 'register restored from backup').ok).toBe(true);
+    // On the broker: two retained records, a's acknowledged and b's still waiting for someone.
+    const records = async () => {
+      const room = await connectClient(broker.url);
+      const got = await collect(room, 'gaswatch/alarms/_gaswatch/#');
+      await waitFor(() => got.length >= 2, { message: 'two retained system alarm records' });
+      await room.endAsync();
+      return Object.fromEntries(got.map((m) => [m.topic, JSON.parse(m.payload).state]));
+    };
+    await waitFor(
+      async () => (await records())['gaswatch/alarms/_gaswatch/a.hazard-register/system'] === 'active_acked',
+      { message: "a's record acknowledged" },
+    );
+    expect(await records()).toEqual({
+      'gaswatch/alarms/_gaswatch/a.hazard-register/system': 'active_acked',
+      'gaswatch/alarms/_gaswatch/b.hazard-register/system': 'active_unacked',
+    });
   });
 });
