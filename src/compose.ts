@@ -157,6 +157,10 @@ export function compose(initial: LoadedConfig, ctx: ComposeContext): Composed {
         sensors: {
           list: () => active()?.sensors.list() ?? [],
           trend: (site, sensor) => active()?.sensors.trend(site, sensor),
+          setpoints: (site, sensor) =>
+            (config.sites.get(site)?.sensors.get(sensor)?.setpoints ?? [])
+              .map((sp) => ({ condition: sp.condition, priority: sp.priority, value: sp.value }))
+              .sort((a, b) => b.value - a.value),
           // A site's name and zone for the console: its own zone, else the main file's, else the machine's.
           site: (id) => {
             const site = config.sites.get(id);

@@ -30,6 +30,15 @@ export interface SensorsApi {
   site?(id: string): SiteInfo;
   /** The last hour, oldest first, in the sensor's unit; undefined for an unknown sensor. */
   trend(site: string, sensor: string): { ts: number; value: number }[] | undefined;
+  /** The sensor's level setpoints in its own unit (what its trend is drawn against); none when unknown. */
+  setpoints?(site: string, sensor: string): TrendSetpoint[];
+}
+
+/** A level setpoint as the trend draws it: in the sensor's unit, highest first. */
+export interface TrendSetpoint {
+  condition: string;
+  priority: string;
+  value: number;
 }
 
 export interface LiveFeed {

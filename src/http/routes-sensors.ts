@@ -57,7 +57,14 @@ export function registerSensorRoutes(
     const points = ctx.sensors.trend(p.site, p.sensor);
     if (!points) throw new HttpError(404, 'not_found', `no sensor ${p.site}/${p.sensor}`);
     const unit = ctx.sensors.list().find((s) => s.site === p.site && s.sensor === p.sensor)?.unit ?? null;
-    return { site: p.site, sensor: p.sensor, unit, ts: points.map((x) => x.ts), values: points.map((x) => x.value) };
+    return {
+      site: p.site,
+      sensor: p.sensor,
+      unit,
+      ts: points.map((x) => x.ts),
+      values: points.map((x) => x.value),
+      setpoints: ctx.sensors.setpoints?.(p.site, p.sensor) ?? [],
+    };
   });
 
   app.get('/api/events', read, async (req, reply) => {

@@ -40,7 +40,10 @@ beforeAll(async () => {
       'zjk-depot': {
         id: 'zjk-depot',
         type: 'storage',
-        sensors: [{ id: 'GD-12', kind: 'gas', gas: 'methane', unit: '%LEL', profile: 'combustible-gas' }],
+        sensors: [
+          { id: 'GD-12', kind: 'gas', gas: 'methane', unit: '%LEL', profile: 'combustible-gas' },
+          { id: 'GD-13', kind: 'gas', gas: 'methane', unit: 'ppm', profile: 'combustible-gas' },
+        ],
       },
     },
     main: {
@@ -139,6 +142,32 @@ describe('a bad topic cannot break the console (finding 5)', () => {
       expect(events.status, site).toBe(200);
       ctl.abort();
     }
+  });
+});
+
+describe('a sensor’s trend', () => {
+  it('carries its setpoints in the sensor’s own unit, highest first, for the chart’s level lines', async () => {
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const trend = async (sensor: string) =>
+      (await (await fetch(`${url}/api/sensors/zjk-depot/${sensor}/trend`, { headers: auth })).json()) as {
+        unit: string;
+        setpoints: unknown[];
+      };
+    expect(await trend('GD-12')).toMatchObject({
+      unit: '%LEL',
+      setpoints: [
+        { condition: 'hihi', priority: 'critical', value: 40 },
+        { condition: 'hi', priority: 'high', value: 20 },
+      ],
+    });
+    // A ppm methane detector with %LEL setpoints: methane's LEL is 4.4 %vol (IEC 60079-20-1, the
+    // gas table's source), so 40 %LEL is 17,600 ppm.
+    const ppm = await trend('GD-13');
+    expect(ppm.unit).toBe('ppm');
+    expect(ppm.setpoints).toEqual([
+      { condition: 'hihi', priority: 'critical', value: expect.closeTo(17_600, 6) },
+      { condition: 'hi', priority: 'high', value: expect.closeTo(8_800, 6) },
+    ]);
   });
 });
 

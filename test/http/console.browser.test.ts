@@ -179,6 +179,12 @@ describe('operator console', () => {
     await page.locator('#sensor-table').getByRole('button', { name: 'GD-12' }).click();
     await page.locator('#trend-chart canvas').waitFor();
     expect(await page.locator('#trend-title').textContent()).toBe('GD-12 — last hour (%LEL)');
+    // Its setpoints are drawn as level lines, named in words beside the chart, highest first.
+    expect(await page.locator('#trend-setpoints .sp').allTextContents()).toEqual(['HiHi 40.00 %LEL', 'Hi 20.00 %LEL']);
+    expect(await page.locator('#trend-setpoints .sp').evaluateAll((n) => n.map((x) => x.className))).toEqual([
+      'sp sp-critical',
+      'sp sp-high',
+    ]);
     await screenshot(page, 'console.png');
 
     await page.getByRole('tab', { name: 'Alarm journal' }).click();

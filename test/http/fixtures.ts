@@ -22,6 +22,7 @@ import type {
   SensorSnapshot,
   SensorsApi,
   SiteInfo,
+  TrendSetpoint,
 } from '../../src/http/ports.js';
 import { conditionName, isGasUnit, type Locale, translator } from '../../src/i18n/index.js';
 import type { Clock } from '../../src/util/clock.js';
@@ -291,6 +292,13 @@ export class MemorySensors implements SensorsApi {
   trend(site: string, sensor: string) {
     return this.entries.get(`${site}/${sensor}`)?.history.map((p) => ({ ...p }));
   }
+
+  /** The plant's hi/hihi of a gas sensor (FakePlant.gasSensor), as the daemon resolves them. */
+  levels = new Map<string, TrendSetpoint[]>();
+
+  setpoints(site: string, sensor: string): TrendSetpoint[] {
+    return this.levels.get(`${site}/${sensor}`) ?? [];
+  }
 }
 
 export class MemoryHealth implements HealthApi {
@@ -316,6 +324,10 @@ export class FakePlant {
   gasSensor(site: string, sensor: string, asset: string, hi = 20, hihi = 40): void {
     this.sensors.define(site, sensor, { kind: 'gas', unit: '%LEL', asset });
     this.setpoints.set(`${site}/${sensor}`, { hi, hihi, unit: '%LEL' });
+    this.sensors.levels.set(`${site}/${sensor}`, [
+      { condition: 'hihi', priority: 'critical', value: hihi },
+      { condition: 'hi', priority: 'high', value: hi },
+    ]);
   }
 
   /** A reading as the daemon would hand it on after decoding. */

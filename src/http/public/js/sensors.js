@@ -4,6 +4,7 @@
 import { api } from './api.js';
 import { fillCalibration } from './calibration.js';
 import {
+  conditionLabel,
   el,
   formatAge,
   formatHourMinute,
@@ -243,8 +244,12 @@ export class SensorPanel {
     this.trend?.plot.destroy();
     const box = document.getElementById('trend-chart');
     const ts = data.ts.map((x) => x / 1000);
-    const plot = new window.uPlot(chartOptions(box, data.unit, zoneOf(s.site)), [ts, data.values], box);
-    this.trend = { site: s.site, sensor: s.sensor, unit: data.unit, ts, values: [...data.values], plot };
+    // The setpoints as level lines over the readings: how close the gas is to an alarm.
+    const setpoints = data.setpoints ?? [];
+    const options = chartOptions(box, data.unit, zoneOf(s.site), setpoints);
+    const trend = { site: s.site, sensor: s.sensor, unit: data.unit, ts, values: [...data.values], setpoints };
+    trend.plot = new window.uPlot(options, seriesData(trend), box);
+    this.trend = trend;
     this.caption(this.trend);
     for (const tr of this.rows.values()) tr.classList.toggle('trended', tr.dataset.sensor === s.sensor);
   }
@@ -253,6 +258,18 @@ export class SensorPanel {
     document.getElementById('trend-title').textContent = trend.unit
       ? t('console.trend.titleUnit', { sensor: trend.sensor, unit: trend.unit })
       : t('console.trend.title', { sensor: trend.sensor });
+    // The lines' legend, in words: colour is never the only carrier (and a screen reader reads it).
+    const legend = document.getElementById('trend-setpoints');
+    legend.replaceChildren(
+      ...trend.setpoints.map((sp) =>
+        el('span', {
+          class: `sp sp-${sp.priority}`,
+          'data-condition': sp.condition,
+          text: `${conditionLabel({ condition: sp.condition, unit: trend.unit })} ${withUnit(sp.value, trend.unit)}`,
+        }),
+      ),
+    );
+    legend.hidden = trend.setpoints.length === 0;
   }
 
   appendTrend(tsMs, value) {
@@ -264,7 +281,7 @@ export class SensorPanel {
       t.ts.shift();
       t.values.shift();
     }
-    t.plot.setData([t.ts, t.values]);
+    t.plot.setData(seriesData(t));
   }
 
   resize() {
@@ -274,7 +291,13 @@ export class SensorPanel {
   }
 }
 
-function chartOptions(box, unit, zone) {
+/** The readings, then one constant series per setpoint. */
+function seriesData(trend) {
+  return [trend.ts, trend.values, ...trend.setpoints.map((sp) => trend.ts.map(() => sp.value))];
+}
+
+function chartOptions(box, unit, zone, setpoints) {
+  const css = getComputedStyle(document.documentElement);
   const axis = { stroke: '#9aa7b4', grid: { stroke: '#27313b', width: 1 }, ticks: { stroke: '#27313b' } };
   // The site's clock, as every other time on the console.
   const hhmm = (s) => formatHourMinute(new Date(s * 1000), zone);
@@ -288,6 +311,16 @@ function chartOptions(box, unit, zone) {
       { ...axis, values: (_u, splits) => splits.map(hhmm) },
       { ...axis, label: unit ?? '', labelSize: 20, size: 56 },
     ],
-    series: [{}, { label: unit ?? t('console.trend.value'), stroke: '#4fc3f7', width: 2, points: { show: false } }],
+    series: [
+      {},
+      { label: unit ?? t('console.trend.value'), stroke: '#4fc3f7', width: 2, points: { show: false } },
+      ...setpoints.map((sp) => ({
+        label: sp.condition,
+        stroke: css.getPropertyValue(`--${sp.priority}`).trim() || '#9aa7b4',
+        width: 1,
+        dash: [6, 4],
+        points: { show: false },
+      })),
+    ],
   };
 }
