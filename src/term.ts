@@ -19,6 +19,7 @@ import type { AppOptions } from './app.js';
 import type { LoadedConfig } from './config/load.js';
 import type { HazardBatch, HazardRecord } from './domain/hazards.js';
 import type { AlarmBatch, AlarmEvent, AlarmRecord, Reading } from './domain/types.js';
+import type { TermLink } from './ha/active-set.js';
 import { Gate } from './ha/gate.js';
 import { adoptHazards } from './hazards/adopt.js';
 import { HazardsComponent } from './hazards/component.js';
@@ -62,23 +63,13 @@ export interface Streams {
   hazardsOut: Stream<HazardBatch>;
 }
 
-/** What a term of a hot-standby pair needs from the node (src/ha/controller.ts). */
-export interface TermHa {
+/**
+ * What a term of a hot-standby pair needs from the node: its link to the controller
+ * (ha/active-set.ts), and what compose-pair.ts adds for the active set.
+ */
+export interface TermHa extends TermLink {
   node: string;
-  term: number;
-  /** Taken over from another node: restore from the retained records, not this node's state directory. */
-  adopt: boolean;
   takeoverAfter: number;
-  onlinePayload(): string;
-  offlinePayload: string;
-  /** True once this term is over (a higher term was seen): its connection publishes no status then. */
-  deposed(): boolean;
-  /** The partition connection closed: the term is over (never reconnected; see ingest/connection.ts). */
-  onPartitionClosed(reasonCode: number | undefined): void;
-  /** The broker has not acknowledged the heartbeat for 2/3 of takeoverAfter: the standby may be taking over. */
-  onLeaseLapsed(): void;
-  /** Resolves once the node's view of the retained records is complete (after the partition is fenced). */
-  sync(): Promise<void>;
   /** The retained alarm and hazard records of this partition, as the node sees them now. */
   alarmRecords(): AlarmRecord[];
   hazardRecords(): HazardRecord[];

@@ -4,6 +4,7 @@
  * (STYLE habit 14): the MQTT publisher, the disk, the store, the notifier and the console all
  * subscribe to it. The keeping modules decide; the book records.
  */
+import { compareAlarms, type HistoryQuery, matchesHistory } from '../domain/alarm-order.js';
 import type { AlarmBatch, AlarmEvent, AlarmEventType, AlarmRecord, AlarmState, Priority } from '../domain/types.js';
 import { isStanding } from './machine.js';
 
@@ -35,9 +36,8 @@ export const NOTHING: HandleResult = Object.freeze({ events: [], durable: undefi
  */
 export type BookOutput = (batch: AlarmBatch) => Promise<void> | undefined;
 
-export type HistoryQuery = { limit?: number; site?: string; sensor?: string; type?: string; since?: number };
+export type { HistoryQuery } from '../domain/alarm-order.js';
 
-const PRIORITY_RANK: Record<Priority, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 const JOURNAL_MAX = 10_000;
 
 export class AlarmBook {
@@ -194,10 +194,7 @@ export class AlarmBook {
       const r = e.record;
       if (states ? states.includes(r.state) : isStanding(r.state) || r.shelved) out.push({ ...r });
     }
-    return out.sort(
-      (a, b) =>
-        PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || (b.raisedAt ?? '').localeCompare(a.raisedAt ?? ''),
-    );
+    return out.sort(compareAlarms);
   }
 
   /** The journal, newest first. */
@@ -206,11 +203,8 @@ export class AlarmBook {
     const limit = q.limit ?? 500;
     for (let i = this.journal.length - 1; i >= 0 && out.length < limit; i--) {
       const e = this.journal[i] as AlarmEvent;
-      if (q.site && e.alarm.site !== q.site) continue;
-      if (q.sensor && e.alarm.sensor !== q.sensor) continue;
-      if (q.type && e.type !== q.type) continue;
       if (q.since !== undefined && Date.parse(e.at) < q.since) break;
-      out.push(e);
+      if (matchesHistory(e, q)) out.push(e);
     }
     return out;
   }

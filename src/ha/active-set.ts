@@ -15,7 +15,7 @@ export interface ActiveSet {
   close(): void;
 }
 
-/** What a term asks of the node (term.ts `TermHa`, without what compose.ts adds). */
+/** What a term asks of the node; term.ts `TermHa` extends it with what compose-pair.ts adds. */
 export interface TermLink {
   term: number;
   /**

@@ -3,12 +3,12 @@
  * as the retained records say (read-only — commands are refused with `standby`, HTTP 503), the last
  * events it saw, and why `/readyz` says it is not ready.
  */
+
+import { compareAlarms, type HistoryQuery, matchesHistory } from '../domain/alarm-order.js';
 import type { HazardRecord, HazardState } from '../domain/hazards.js';
-import type { AlarmEvent, AlarmRecord, AlarmState, Priority } from '../domain/types.js';
+import type { AlarmEvent, AlarmRecord, AlarmState } from '../domain/types.js';
 import type { Mirror } from './mirror.js';
 import type { Role } from './role.js';
-
-const RANK: Record<Priority, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
 export function standbyAlarms(mirror: Mirror) {
   return {
@@ -17,18 +17,12 @@ export function standbyAlarms(mirror: Mirror) {
       return mirror
         .alarmRecords()
         .filter((r) => (states ? states.includes(r.state) : r.state !== 'normal' || r.shelved))
-        .sort((a, b) => RANK[a.priority] - RANK[b.priority] || (b.raisedAt ?? '').localeCompare(a.raisedAt ?? ''));
+        .sort(compareAlarms);
     },
-    history(q: { limit?: number; site?: string; sensor?: string; type?: string; since?: number } = {}): AlarmEvent[] {
+    history(q: HistoryQuery = {}): AlarmEvent[] {
       return mirror
         .recent()
-        .filter(
-          (e) =>
-            (!q.site || e.alarm.site === q.site) &&
-            (!q.sensor || e.alarm.sensor === q.sensor) &&
-            (!q.type || e.type === q.type) &&
-            (q.since === undefined || Date.parse(e.at) >= q.since),
-        )
+        .filter((e) => matchesHistory(e, q) && (q.since === undefined || Date.parse(e.at) >= q.since))
         .slice(0, q.limit ?? 500);
     },
   };

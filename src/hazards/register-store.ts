@@ -6,24 +6,26 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../util/atomic-file.js';
+import { CoalescedFile } from '../util/atomic-file.js';
 import type { Logger } from '../util/logger.js';
 import type { RegisterDoc } from './register.js';
 
 export const REGISTER_FILE = 'hazards.json';
 
 export class RegisterStore {
-  private latest: (() => RegisterDoc) | null = null;
-  private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private writing: Promise<void> | null = null;
+  private readonly out: CoalescedFile;
 
   constructor(
     private readonly dir: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.out = new CoalescedFile(path.join(dir, REGISTER_FILE), (err) =>
+      this.logger.error({ err, file: this.file }, 'writing the hazard register failed'),
+    );
+  }
 
   get file(): string {
-    return path.join(this.dir, REGISTER_FILE);
+    return this.out.file;
   }
 
   /** The saved register, or undefined when there is none yet. Throws on an unreadable file. */
@@ -44,33 +46,10 @@ export class RegisterStore {
 
   /** Persist the register as `snapshot` gives it when the write starts; resolves once it is on disk. */
   save(snapshot: () => RegisterDoc): Promise<void> {
-    this.latest = snapshot;
-    const p = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    if (!this.writing) this.writing = this.drain();
-    return p;
+    return this.out.save(() => JSON.stringify({ ...snapshot(), savedAt: new Date().toISOString() }));
   }
 
-  async flush(): Promise<void> {
-    while (this.writing) await this.writing;
-  }
-
-  private async drain(): Promise<void> {
-    // Let the current burst of synchronous work add its changes before writing.
-    await new Promise((r) => setImmediate(r));
-    while (this.latest) {
-      const doc = this.latest();
-      const waiters = this.waiters;
-      this.latest = null;
-      this.waiters = [];
-      try {
-        await mkdir(this.dir, { recursive: true });
-        await writeFileAtomic(this.file, JSON.stringify({ ...doc, savedAt: new Date().toISOString() }));
-        for (const w of waiters) w.resolve();
-      } catch (err) {
-        this.logger.error({ err, file: this.file }, 'writing the hazard register failed');
-        for (const w of waiters) w.reject(err);
-      }
-    }
-    this.writing = null;
+  flush(): Promise<void> {
+    return this.out.flush();
   }
 }

@@ -7,9 +7,9 @@
  * most the changes of the write in progress, and a message sent just before it may be sent again
  * (at least once: a person told twice rather than never).
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../util/atomic-file.js';
+import { CoalescedFile } from '../util/atomic-file.js';
 import type { Logger } from '../util/logger.js';
 import type { Notification } from './message.js';
 
@@ -36,16 +36,19 @@ export interface SavedJob {
 }
 
 export class Outbox {
-  private latest: (() => SavedJob[]) | null = null;
-  private writing: Promise<void> | null = null;
+  private readonly out: CoalescedFile;
 
   constructor(
-    private readonly dir: string,
+    dir: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.out = new CoalescedFile(path.join(dir, OUTBOX_FILE), (err) =>
+      this.logger.error({ err, file: this.file }, 'writing the notification outbox failed'),
+    );
+  }
 
   get file(): string {
-    return path.join(this.dir, OUTBOX_FILE);
+    return this.out.file;
   }
 
   /** The saved messages; none when there is no file. An unreadable file is kept aside and logged. */
@@ -70,33 +73,12 @@ export class Outbox {
     }
   }
 
-  /** Save the queues as `snapshot` gives them when the write starts. */
+  /** Save the queues as `snapshot` gives them when the write starts; a failed write is logged, not thrown. */
   save(snapshot: () => SavedJob[]): Promise<void> {
-    this.latest = snapshot;
-    this.writing ??= this.drain();
-    return this.writing;
+    return this.out.save(() => JSON.stringify({ version: 1, jobs: snapshot() })).catch(() => undefined);
   }
 
-  async flush(): Promise<void> {
-    while (this.writing) await this.writing;
-  }
-
-  private async drain(): Promise<void> {
-    // Let the current burst of changes join this write.
-    await new Promise((r) => setImmediate(r));
-    try {
-      while (this.latest) {
-        const jobs = this.latest();
-        this.latest = null;
-        try {
-          await mkdir(this.dir, { recursive: true });
-          await writeFileAtomic(this.file, JSON.stringify({ version: 1, jobs }));
-        } catch (err) {
-          this.logger.error({ err, file: this.file, waiting: jobs.length }, 'writing the notification outbox failed');
-        }
-      }
-    } finally {
-      this.writing = null;
-    }
+  flush(): Promise<void> {
+    return this.out.flush();
   }
 }

@@ -17,6 +17,7 @@ import {
   zoneOf,
 } from './format.js';
 import { t } from './i18n.js';
+import { reconcile } from './rows.js';
 
 /** Actions: neutral ids in data-action, names from the catalogue. */
 const ACTIONS = { ack: 'console.action.ack', shelve: 'console.action.shelve', unshelve: 'console.action.unshelve' };
@@ -82,8 +83,9 @@ export class AlarmBoard {
     const all = [...this.records.values()].sort(summaryOrder);
     const inService = all.filter((a) => !outOfService(a));
     const shelved = all.filter(outOfService);
-    reconcile(this.summaryBody, inService, (a) => this.summaryRow(a));
-    reconcile(this.shelvedBody, shelved, (a) => this.shelvedRow(a));
+    const byRecord = { key: (a) => a.id, sig: (a) => JSON.stringify(a) };
+    reconcile(this.summaryBody, inService, { ...byRecord, build: (a) => this.summaryRow(a) });
+    reconcile(this.shelvedBody, shelved, { ...byRecord, build: (a) => this.shelvedRow(a) });
     const empty = document.getElementById('summary-empty');
     empty.hidden = inService.length > 0;
     // Never "no alarms" while some are only shelved or suppressed: they are still there.
@@ -225,28 +227,4 @@ function row(a, cells) {
   const unacked = isUnacked(a);
   const classes = [`prio-${a.priority}`, `state-${a.state}`, unacked ? 'unacked' : ''].join(' ');
   return el('tr', { class: classes, dataset: { alarmId: a.id } }, ...cells);
-}
-
-/**
- * Puts rows for `list` into `tbody` in order, rebuilding only rows whose record changed and moving
- * only rows out of place, so keyboard focus on a row's button survives a new alarm arriving.
- */
-function reconcile(tbody, list, build) {
-  const existing = new Map([...tbody.rows].map((r) => [r.dataset.alarmId, r]));
-  const focusedRow = document.activeElement?.closest?.('tr');
-  const focusedAction = document.activeElement?.dataset?.action;
-  list.forEach((a, i) => {
-    const sig = JSON.stringify(a);
-    let r = existing.get(a.id);
-    if (!r || r.sig !== sig) {
-      const fresh = build(a);
-      fresh.sig = sig;
-      if (r) r.replaceWith(fresh);
-      if (r && r === focusedRow) fresh.querySelector(`[data-action="${focusedAction}"]`)?.focus();
-      r = fresh;
-    }
-    existing.delete(a.id);
-    if (tbody.rows[i] !== r) tbody.insertBefore(r, tbody.rows[i] ?? null);
-  });
-  for (const r of existing.values()) r.remove();
 }

@@ -33,6 +33,16 @@ export function setSites(list) {
 /** The site's configured name, or its id. */
 export const siteName = (id) => sites.get(id)?.name ?? id;
 
+/** A site filter: "All sites", then the sites by name; the choice made is kept. */
+export function fillSiteSelect(select, siteList) {
+  const chosen = select.value;
+  select.replaceChildren(
+    el('option', { value: '', text: t('console.journal.allSites') }),
+    ...siteList.map((s) => el('option', { value: s.site, text: siteName(s.site) })),
+  );
+  select.value = chosen;
+}
+
 /** The site's IANA time zone (undefined: the browser's until the sites are known). */
 export const zoneOf = (id) => sites.get(id)?.timezone ?? defaultZone;
 

@@ -5,10 +5,11 @@
 // The header's badge counts the live hazards of every site, whatever the filter shows.
 
 import { api } from './api.js';
-import { el, siteName } from './format.js';
+import { fillSiteSelect } from './format.js';
 import { noteDialog, registerDialog } from './hazard-dialogs.js';
 import { fillDeadline, hazardOrder, hazardRow, historyRow, isOverdue } from './hazard-rows.js';
 import { t } from './i18n.js';
+import { reconcile } from './rows.js';
 
 /** The state filter's values and the states each shows; `null`: the register's live ones (the default). */
 const FILTERS = {
@@ -53,13 +54,7 @@ export class HazardView {
   /** Sites as /api/sites lists them, for the filter and the register dialog. */
   setSites(sites) {
     this.sites = sites;
-    const select = this.form.elements.site;
-    const chosen = select.value;
-    select.replaceChildren(
-      el('option', { value: '', text: t('console.journal.allSites') }),
-      ...sites.map((s) => el('option', { value: s.site, text: siteName(s.site) })),
-    );
-    select.value = chosen;
+    fillSiteSelect(this.form.elements.site, sites);
   }
 
   /** The whole register again: at every (re)connect, and when the stream says too much changed at once. */
@@ -145,15 +140,18 @@ export class HazardView {
       if (this.expanded.has(h.id))
         rows.push({ key: `${h.id}#history`, sig: JSON.stringify(h.history), h, history: true });
     }
-    reconcile(this.tbody, rows, (r) =>
-      r.history
-        ? historyRow(r.h)
-        : hazardRow(r.h, {
-            can: this.auth.canWrite(),
-            expanded: this.expanded.has(r.h.id),
-            onAction: (h, action) => void this.act(h, action),
-          }),
-    );
+    reconcile(this.tbody, rows, {
+      key: (r) => r.key,
+      sig: (r) => r.sig,
+      build: (r) =>
+        r.history
+          ? historyRow(r.h)
+          : hazardRow(r.h, {
+              can: this.auth.canWrite(),
+              expanded: this.expanded.has(r.h.id),
+              onAction: (h, action) => void this.act(h, action),
+            }),
+    });
     const register = document.getElementById('hazard-register');
     register.disabled = this.auth.canWrite() === 'no';
     register.title = register.disabled ? t('console.hazards.viewOnly') : '';
@@ -213,28 +211,4 @@ export class HazardView {
     }
     return can === 'yes' || this.auth.login(t('console.hazards.loginFor'));
   }
-}
-
-/**
- * Puts `rows` into `tbody` in order, rebuilding only those whose record changed, so that keyboard
- * focus on a row's button survives an update arriving from the stream.
- */
-function reconcile(tbody, rows, build) {
-  const existing = new Map([...tbody.rows].map((r) => [r.dataset.key, r]));
-  const focused = document.activeElement;
-  const focusedRow = focused?.closest?.('tr');
-  rows.forEach((r, i) => {
-    let tr = existing.get(r.key);
-    if (!tr || tr.sig !== r.sig) {
-      const fresh = build(r);
-      fresh.dataset.key = r.key;
-      fresh.sig = r.sig;
-      if (tr) tr.replaceWith(fresh);
-      if (tr && tr === focusedRow) fresh.querySelector(`[data-action="${focused.dataset.action}"]`)?.focus();
-      tr = fresh;
-    }
-    existing.delete(r.key);
-    if (tbody.rows[i] !== tr) tbody.insertBefore(tr, tbody.rows[i] ?? null);
-  });
-  for (const tr of existing.values()) tr.remove();
 }

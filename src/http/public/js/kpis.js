@@ -8,6 +8,7 @@ import { api } from './api.js';
 import {
   conditionLabel,
   el,
+  fillSiteSelect,
   formatDateTime,
   formatNumber,
   formatPercent,
@@ -73,13 +74,7 @@ export class KpiPage {
   }
 
   setSites(sites) {
-    const select = this.form.elements.site;
-    const chosen = select.value;
-    select.replaceChildren(
-      el('option', { value: '', text: t('console.journal.allSites') }),
-      ...sites.map((s) => el('option', { value: s.site, text: siteName(s.site) })),
-    );
-    select.value = chosen;
+    fillSiteSelect(this.form.elements.site, sites);
   }
 
   /** The page came on view (or went): it is read afresh each time it is shown. */

@@ -6,6 +6,7 @@ import { fillCalibration } from './calibration.js';
 import {
   conditionLabel,
   el,
+  fillSiteSelect,
   formatAge,
   formatHourMinute,
   formatTime,
@@ -95,13 +96,7 @@ export class SensorPanel {
         );
       }),
     );
-    const select = document.querySelector('#journal-filters select[name=site]');
-    const chosen = select.value;
-    select.replaceChildren(
-      el('option', { value: '', text: t('console.journal.allSites') }),
-      ...sites.map((s) => el('option', { value: s.site, text: siteName(s.site) })),
-    );
-    select.value = chosen;
+    fillSiteSelect(document.querySelector('#journal-filters select[name=site]'), sites);
   }
 
   /** The language changed: rebuild what this panel wrote. */
